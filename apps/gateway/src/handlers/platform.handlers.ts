@@ -1,0 +1,43 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { SERVICES, platformActions } from '@powernode/contracts';
+import { collectStatus, handle, type ActionHandler } from '@powernode/service-kit';
+import type { EventLogQuery } from '../events/event-log.query.js';
+import type { GatewayRuntime } from '../runtime.js';
+
+export function platformHandlers(runtime: GatewayRuntime, eventLog: EventLogQuery): [string, ActionHandler][] {
+  return [
+    handle(platformActions.recentEvents, async (input) => {
+      const rows = await eventLog.recent(input);
+      return {
+        events: rows.map((r) => ({ id: r.id, kind: r.kind, aggregate_id: r.aggregate_id, occurred_at: r.occurred_at, actor: r.actor, data: r.data })),
+      };
+    }),
+    handle(platformActions.platformProvisioningStatus, async () => {
+      const [jetstream, postgres, services] = await Promise.all([
+        streamStatus(runtime),
+        runtime.db.query('SHOW server_version').then(
+          (rows: { server_version: string }[]) => ({ reachable: true, version: rows[0]?.server_version }),
+          (error: Error) => ({ reachable: false, error: error.message }),
+        ),
+        Promise.all(
+          SERVICES.map(async (name) => {
+            const replicas = await collectStatus(runtime.nc, runtime.config.RPC_SUBJECT_PREFIX, name);
+            return { name, reachable: replicas.length > 0, instances: replicas.length, version: replicas[0]?.version };
+          }),
+        ),
+      ]);
+      return { nats: { reachable: !runtime.nc.isClosed(), version: runtime.nc.info?.version }, jetstream, postgres, services };
+    }),
+  ];
+}
+
+async function streamStatus(runtime: GatewayRuntime) {
+  const stream = runtime.config.EVENT_STREAM;
+  try {
+    const jsm = await jetstreamManager(runtime.nc);
+    const info = await jsm.streams.info(stream);
+    return { reachable: true, stream, messages: info.state.messages };
+  } catch (error) {
+    return { reachable: false, stream, error: (error as Error).message };
+  }
+}

@@ -1,0 +1,11 @@
+export * from './errors.js';
+export * from './validation.js';
+export * from './envelope.js';
+export * from './event-registry.js';
+export * from './permissions.js';
+export * from './events/index.js';
+export * from './actions/action.js';
+export * from './actions/table.js';
+export * as platformActions from './actions/platform.actions.js';
+export * as identityActions from './actions/identity.actions.js';
+export * from './proto/index.js';

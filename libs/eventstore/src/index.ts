@@ -1,0 +1,16 @@
+export * from './stream-config.js';
+export * from './types.js';
+export * from './concurrency-conflict.js';
+export { buildCommit } from './build-commit.js';
+export { commitHeaders } from './commit-headers.js';
+export { parseStoredCommit } from './parse-commit.js';
+export { readCommits, type StoredCommit } from './read-commits.js';
+export * from './event-store.js';
+export * from './handle-command.js';
+export { projectionTable, type Projection, type ProjectionPosition } from './projection.js';
+export * from './migrations.js';
+export type { DeadLetter } from './decode-for-projection.js';
+export * from './projection-runner.js';
+export * from './rebuild-projection.js';
+export * from './diff-tables.js';
+export * from './tail-events.js';

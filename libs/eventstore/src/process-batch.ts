@@ -1,0 +1,102 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager, type JsMsg, type MsgRequest } from '@nats-io/jetstream';
+import type { EventEnvelope, EventRegistry } from '@powernode/contracts';
+import type { DataSource } from 'typeorm';
+import { applyCommits } from './apply-commits.js';
+import { advanceCheckpoint, lockCheckpoint } from './checkpoint-sql.js';
+import type { Projection, ProjectionPosition } from './projection.js';
+import type { ProjectionLogger } from './projection-runner.js';
+import { settle, terminate } from './settle.js';
+import { storeSubjects, type EventStoreConfig } from './stream-config.js';
+
+export interface BatchContext<Row extends Record<string, unknown>> {
+  nc: NatsConnection;
+  dataSource: DataSource;
+  store: EventStoreConfig;
+  registry: EventRegistry;
+  projection: Projection<Row>;
+  schema: string;
+  table: string;
+  ackWaitMs: number;
+  logger: ProjectionLogger;
+  onApplied?: (event: EventEnvelope, position: ProjectionPosition) => void | Promise<void>;
+}
+
+// Messages that arrived ahead of an earlier, still-unapplied one come back soon, after the earlier one.
+const DEFER_MS = 200;
+
+/**
+ * One batch, one transaction: lock the checkpoint, skip what it already covers, apply the rest in
+ * stream order, move the checkpoint (compare-and-set), commit; only then ack. A crash anywhere before
+ * the commit loses nothing; a crash after it only causes redelivery, which the checkpoint skips.
+ */
+export async function processBatch<Row extends Record<string, unknown>>(ctx: BatchContext<Row>, batch: JsMsg[]): Promise<void> {
+  const sorted = [...batch].sort((a, b) => a.seq - b.seq);
+  const { dataSource, schema, projection } = ctx;
+  const q = dataSource.createQueryRunner();
+  // A slow batch (big transaction, slow hook) must not be redelivered to a second runner meanwhile.
+  const keepAlive = setInterval(() => sorted.forEach((m) => settle(() => m.working())), Math.max(ctx.ackWaitMs / 3, 100));
+  try {
+    let accepted: JsMsg[] = [];
+    let skipped: JsMsg[] = [];
+    let deferred: JsMsg[] = [];
+    let outcome;
+    await q.connect();
+    await q.startTransaction();
+    try {
+      const checkpoint = await lockCheckpoint(q, schema, projection);
+      ({ accepted, skipped, deferred } = await partition(ctx, sorted, checkpoint));
+      const commits = accepted.map((m) => ({ seq: m.seq, subject: m.subject, data: m.data, ...(m.headers ? { headers: m.headers } : {}) }));
+      outcome = await applyCommits(q, { ...ctx, recordDeadLetters: true }, commits);
+      if (accepted.length) await advanceCheckpoint(q, schema, projection, checkpoint, accepted[accepted.length - 1]!.seq);
+      await q.commitTransaction();
+    } catch (error) {
+      if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+    for (const letter of outcome.deadLetters) {
+      ctx.logger.warn({ projection: ctx.table, seq: letter.seq, index: letter.index, kind: letter.kind, error: letter.error }, 'event dead-lettered');
+    }
+    if (skipped.length) ctx.logger.info({ projection: ctx.table, skipped: skipped.map((m) => m.seq) }, 'skipped already applied messages');
+    for (const { event, position } of outcome.applied) await ctx.onApplied?.(event, position);
+    const dead = new Map(outcome.deadLetters.map((l) => [l.seq, l.error]));
+    for (const m of [...skipped, ...accepted]) {
+      const reason = dead.get(m.seq);
+      if (reason === undefined) settle(() => m.ack());
+      else terminate(ctx.nc, m, reason);
+    }
+    for (const m of deferred) settle(() => m.nak(DEFER_MS));
+  } finally {
+    clearInterval(keepAlive);
+    await q.release().catch(() => undefined);
+  }
+}
+
+/**
+ * Splits a sorted batch at the checkpoint. A message whose seq is not checkpoint + 1 is applied only if the
+ * stream holds nothing in between (deleted messages leave gaps); otherwise an earlier message is still on
+ * its way back (nak'ed after a failure) and this one, and all after it, must wait for it.
+ */
+async function partition<Row extends Record<string, unknown>>(ctx: BatchContext<Row>, sorted: JsMsg[], checkpoint: number) {
+  const accepted: JsMsg[] = [];
+  const skipped: JsMsg[] = [];
+  let last = checkpoint;
+  for (let i = 0; i < sorted.length; i += 1) {
+    const m = sorted[i]!;
+    if (m.seq <= last) {
+      skipped.push(m);
+      continue;
+    }
+    if (m.seq !== last + 1 && (await firstSeqAfter(ctx, last)) < m.seq) return { accepted, skipped, deferred: sorted.slice(i) };
+    accepted.push(m);
+    last = m.seq;
+  }
+  return { accepted, skipped, deferred: [] as JsMsg[] };
+}
+
+async function firstSeqAfter(ctx: Pick<BatchContext<never>, 'nc' | 'store'>, seq: number): Promise<number> {
+  const jsm = await jetstreamManager(ctx.nc, { checkAPI: false });
+  const query = { seq: seq + 1, next_by_subj: storeSubjects(ctx.store) } as unknown as MsgRequest;
+  const msg = await jsm.streams.getMessage(ctx.store.stream, query);
+  return msg?.seq ?? Number.POSITIVE_INFINITY;
+}

@@ -1,0 +1,43 @@
+import { DataSource, type MigrationInterface } from 'typeorm';
+
+type MigrationClass = new () => MigrationInterface;
+
+export interface DatabaseOptions {
+  url: string;
+  /** The service's own PostgreSQL schema; its migrations table lives there too. */
+  schema: string;
+  migrations: MigrationClass[];
+  poolSize?: number;
+}
+
+/** A TypeORM data source for one service: its own schema, migrations only, never `synchronize`. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    migrations: options.migrations,
+    extra: { max: options.poolSize ?? 10 },
+    logging: false,
+  });
+}
+
+/** Opens the data source, creates the service's schema if missing, and applies pending migrations. */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const ds = createDataSource(options);
+  await ds.initialize();
+  await ds.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}
+
+/** The schema a migration runs in, so one migration class serves every service's schema. */
+export function schemaOf(connectionOptions: { schema?: string } | object): string {
+  const schema = (connectionOptions as { schema?: string }).schema;
+  if (!schema) throw new Error('data source has no schema');
+  return schema;
+}

@@ -1,0 +1,3 @@
+export * from './eventually.js';
+export * from './names.js';
+export * from './servers.js';

@@ -1,0 +1,18 @@
+// Types for scripts/services.mjs (imported by scripts/compose-sync.unit.spec.ts).
+
+export interface EnvSpec {
+  default: string | undefined;
+  perDeployment?: boolean;
+  description: string;
+}
+
+export interface ServiceDef {
+  name: string;
+  entry: string;
+  env: string[];
+}
+
+export declare const PLATFORM_ENV: Record<string, EnvSpec>;
+export declare const SERVICES: ServiceDef[];
+export declare const ENV_DEFAULTS: Record<string, string>;
+export declare function serviceEnv(service: ServiceDef, env?: NodeJS.ProcessEnv): Record<string, string>;

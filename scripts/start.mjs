@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// `npm start`: install if needed, check NATS and PostgreSQL, build, then supervise every platform service.
+// Only node: built-ins are imported statically; packages load after `npm ci` may have run.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENV_DEFAULTS, SERVICES } from './services.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+const PROBE_TIMEOUT_MS = 2000;
+const START_NATS =
+  'start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log';
+const START_POSTGRES = 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
+
+const env = (name) => (process.env[name] ? process.env[name] : ENV_DEFAULTS[name]);
+const log = (msg) => console.log(`[start] ${msg}`);
+
+function run(cmd, args) {
+  log(`$ ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`[start] \`${[cmd, ...args].join(' ')}\` failed (exit ${r.status ?? r.signal}).`);
+    process.exit(1);
+  }
+}
+
+/** Resolves with the first chunk the server sends, or rejects on refusal/timeout. */
+function tcpProbe(host, port, { read = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const done = (err, data) => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(data);
+    };
+    const timer = setTimeout(() => done(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+    socket.once('error', (err) => done(err));
+    if (read) socket.once('data', (chunk) => done(null, chunk.toString('utf8')));
+    else socket.once('connect', () => done(null, ''));
+  });
+}
+
+function natsAddress(url) {
+  const first = url.split(',')[0].trim();
+  const u = new URL(first.includes('://') ? first : `nats://${first}`);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 4222) };
+}
+
+async function checkNats(url) {
+  const { host, port } = natsAddress(url);
+  try {
+    const banner = await tcpProbe(host, port, { read: true });
+    const info = banner.startsWith('INFO ') ? JSON.parse(banner.slice(5).split('\r\n')[0]) : undefined;
+    if (!info) return `something answers on ${host}:${port} but it is not a NATS server`;
+    if (!info.jetstream) return `NATS ${info.version} on ${host}:${port} runs without JetStream (start it with -js)`;
+    return null;
+  } catch (err) {
+    return `cannot reach NATS at ${host}:${port}: ${err.message}`;
+  }
+}
+
+async function checkPostgresTcp(url) {
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
+  const port = Number(u.port || 5432);
+  try {
+    await tcpProbe(host, port);
+    return null;
+  } catch (err) {
+    return `cannot reach PostgreSQL at ${host}:${port}: ${err.message}`;
+  }
+}
+
+/** Creates the database named in DATABASE_URL when missing, connecting to the `postgres` database. */
+async function ensureDatabase(url) {
+  const { default: pg } = await import('pg');
+  const target = new URL(url);
+  const dbName = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'postgres';
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+  try {
+    await client.connect();
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE "${dbName.replace(/"/g, '""')}"`);
+      log(`created database ${dbName}`);
+    }
+    return null;
+  } catch (err) {
+    return `PostgreSQL at ${target.host} answered but database "${dbName}" is not usable: ${err.message}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function redact(url) {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+async function preflight() {
+  const natsUrl = env('NATS_URL');
+  const dbUrl = env('DATABASE_URL');
+  const [natsProblem, pgProblem] = await Promise.all([checkNats(natsUrl), checkPostgresTcp(dbUrl)]);
+  const problems = [];
+  if (natsProblem) {
+    problems.push(`NATS (NATS_URL=${natsUrl}): ${natsProblem}\n  start it with:  ${START_NATS}\n  or:             docker compose up -d nats`);
+  }
+  if (pgProblem) {
+    problems.push(`PostgreSQL (DATABASE_URL=${redact(dbUrl)}): ${pgProblem}\n  start it with:  ${START_POSTGRES}\n  or:             docker compose up -d postgres`);
+  } else {
+    const dbProblem = await ensureDatabase(dbUrl);
+    if (dbProblem) problems.push(`PostgreSQL (DATABASE_URL=${redact(dbUrl)}): ${dbProblem}`);
+  }
+  if (problems.length) {
+    for (const p of problems) console.error(`[start] ${p}`);
+    process.exit(1);
+  }
+  log(`NATS ok (${natsUrl}), PostgreSQL ok (${redact(dbUrl)})`);
+}
+
+async function main() {
+  if (!existsSync(path.join(root, 'node_modules'))) run('npm', ['ci']);
+  await preflight();
+  run('npm', ['run', 'build']);
+
+  for (const service of SERVICES) {
+    if (!existsSync(path.join(root, service.entry))) {
+      console.error(`[start] ${service.name}: ${service.entry} was not produced by the build.`);
+      process.exit(1);
+    }
+  }
+
+  const { superviseServices } = await import('./supervise.mjs');
+  // The gateway prints the operator token path and a curl example once it listens.
+  process.exit(await superviseServices(SERVICES, { cwd: root }));
+}
+
+main().catch((err) => {
+  console.error('[start]', err);
+  process.exit(1);
+});
