@@ -4,12 +4,18 @@ import { EventStore, ProjectionRunner, ensureStream, eventstoreMigrations, type 
 import { RpcClient, connectNats, openDatabase, serveStatus, type Logger } from '@powernode/service-kit';
 import type { DataSource } from 'typeorm';
 import type { GatewayConfig } from './config.js';
-import { eventLogProjection } from './events/event-log.projection.js';
-import { operatorAccountsProjection } from './identity/projections/operator-accounts.projection.js';
-import { operatorTokensProjection } from './identity/projections/operator-tokens.projection.js';
+import { eventLogProjection, type EventLogRow } from './events/event-log.projection.js';
+import { operatorAccountsProjection, type OperatorAccountRow } from './identity/projections/operator-accounts.projection.js';
+import { operatorTokensProjection, type OperatorTokenRow } from './identity/projections/operator-tokens.projection.js';
 import { tracedProjection } from './events/traced-projection.js';
 
 export const GATEWAY_VERSION = '0.1.0';
+
+export interface GatewayProjections {
+  eventLog: ProjectionRunner<EventLogRow>;
+  accounts: ProjectionRunner<OperatorAccountRow>;
+  tokens: ProjectionRunner<OperatorTokenRow>;
+}
 
 /** The gateway's connections and projections: opened once at boot, closed once at shutdown. */
 export class GatewayRuntime {
@@ -21,7 +27,7 @@ export class GatewayRuntime {
     readonly db: DataSource,
     readonly store: EventStore,
     readonly rpc: RpcClient,
-    readonly projections: { eventLog: ProjectionRunner<never>; accounts: ProjectionRunner<never>; tokens: ProjectionRunner<never> },
+    readonly projections: GatewayProjections,
     private readonly stopStatus: () => void,
   ) {}
 
@@ -42,11 +48,11 @@ export class GatewayRuntime {
     await ensureStream(nc, storeConfig);
     const runner = <R extends Record<string, unknown>>(projection: Projection<R>) =>
       new ProjectionRunner<R>({ nc, dataSource: db, store: storeConfig, registry, service: config.DATABASE_SCHEMA, projection: tracedProjection(projection), logger });
-    const projections = {
+    const projections: GatewayProjections = {
       eventLog: runner(eventLogProjection(registry.list())),
       accounts: runner(operatorAccountsProjection),
       tokens: runner(operatorTokensProjection),
-    } as unknown as GatewayRuntime['projections'];
+    };
     for (const p of Object.values(projections)) await p.start();
     const status = serveStatus(nc, config.RPC_SUBJECT_PREFIX, 'gateway', GATEWAY_VERSION);
     return new GatewayRuntime(config, logger, registry, nc, db, new EventStore(nc, storeConfig, registry), new RpcClient(nc, config.RPC_SUBJECT_PREFIX), projections, () =>

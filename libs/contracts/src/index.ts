@@ -5,6 +5,7 @@ export * from './event-registry.js';
 export * from './permissions.js';
 export * from './events/index.js';
 export * from './actions/action.js';
+export * from './actions/json-schema.js';
 export * from './actions/table.js';
 export * as platformActions from './actions/platform.actions.js';
 export * as identityActions from './actions/identity.actions.js';

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from '@powernode/service-kit';
+import { schemaOf } from './schema-of.js';
 import { ident } from './projection.js';
 
 /** Each projection's checkpoint: the stream seq of the last commit it applied, moved in the same transaction as its rows. */

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { PlatformError, type EventEnvelope, type EventRegistry } from '@powernode/contracts';
-import { schemaOf } from '@powernode/service-kit';
+import { schemaOf } from './schema-of.js';
 import type { DataSource } from 'typeorm';
 import { ensureCheckpoint, readCheckpoint } from './checkpoint-sql.js';
 import { ensureProjectionConsumer } from './projection-consumer.js';

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventRegistry } from '@powernode/contracts';
-import { schemaOf } from '@powernode/service-kit';
+import { schemaOf } from './schema-of.js';
 import type { DataSource } from 'typeorm';
 import { applyCommits } from './apply-commits.js';
 import { projectionTable, type Projection } from './projection.js';

@@ -34,10 +34,3 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await ds.runMigrations({ transaction: 'each' });
   return ds;
 }
-
-/** The schema a migration runs in, so one migration class serves every service's schema. */
-export function schemaOf(connectionOptions: { schema?: string } | object): string {
-  const schema = (connectionOptions as { schema?: string }).schema;
-  if (!schema) throw new Error('data source has no schema');
-  return schema;
-}

@@ -1,12 +1,4 @@
-import { z } from 'zod';
-import type { ActionDef } from '@powernode/contracts';
-
-type JsonSchema = Record<string, unknown>;
-
-function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-}
+import { actionJsonSchema as schemaOf, type ActionDef, type JsonSchemaObject as JsonSchema } from '@powernode/contracts';
 
 const errorBody: JsonSchema = {
   type: 'object',

@@ -7,8 +7,8 @@ import { newToken } from './tokens.js';
 export class IdentityService {
   constructor(
     private readonly store: EventStore,
-    private readonly tokensProjection: Pick<ProjectionRunner<never>, 'waitFor'>,
-    private readonly accountsProjection: Pick<ProjectionRunner<never>, 'waitFor'>,
+    private readonly tokensProjection: Pick<ProjectionRunner<Record<string, unknown>>, 'waitFor'>,
+    private readonly accountsProjection: Pick<ProjectionRunner<Record<string, unknown>>, 'waitFor'>,
   ) {}
 
   async createAccount(name: string, roles: Role[], meta: CommandMeta): Promise<{ id: string; name: string; roles: Role[] }> {

@@ -1,14 +1,12 @@
-import { z } from 'zod';
-import { PlatformError, type ActionDef } from '@powernode/contracts';
+import { PlatformError, actionJsonSchema, type ActionDef } from '@powernode/contracts';
 import { toErrorBody, type Logger } from '@powernode/service-kit';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ActionInvoker, CallContext, Caller } from '../actions/action-invoker.js';
 
 type ObjectJsonSchema = { type: 'object'; [key: string]: unknown };
 
-function objectSchema(schema: z.ZodType, io: 'input' | 'output'): ObjectJsonSchema {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return { ...rest, type: 'object' };
+function objectSchema(schema: ActionDef['input'], io: 'input' | 'output'): ObjectJsonSchema {
+  return { ...actionJsonSchema(schema, io), type: 'object' };
 }
 
 /** One MCP tool per unary action, named exactly as the action (streaming actions have no MCP form). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { actionJsonSchema } from '../actions/json-schema.js';
 import type { ActionDef } from '../actions/action.js';
 import { PROTO_LIST_VALUE, PROTO_STRUCT, PROTO_VALUE, messageFromJsonSchema, type JsonSchema, type ProtoMessage } from './json-schema-to-proto.js';
 import { PLATFORM_PROTO_PACKAGE, PLATFORM_PROTO_SERVICE, grpcMethodName, grpcRequestType, grpcResponseType } from './proto-names.js';
@@ -9,8 +9,8 @@ export const PLATFORM_PROTO_REGENERATE = 'UPDATE_PROTO=1 npm test -- libs/contra
 /** The request and response (or streamed item) messages of an action, exactly as rendered into the proto. */
 export function actionProtoMessages(action: ActionDef): { request: ProtoMessage; response: ProtoMessage } {
   return {
-    request: messageFromJsonSchema(grpcRequestType(action), z.toJSONSchema(action.input, { io: 'input' }) as JsonSchema),
-    response: messageFromJsonSchema(grpcResponseType(action), z.toJSONSchema(action.output, { io: 'output' }) as JsonSchema),
+    request: messageFromJsonSchema(grpcRequestType(action), actionJsonSchema(action.input, 'input') as JsonSchema),
+    response: messageFromJsonSchema(grpcResponseType(action), actionJsonSchema(action.output, 'output') as JsonSchema),
   };
 }
 
