@@ -27,6 +27,7 @@ const TYPE_DEPS = {
 // Add one line per new service (scope:catalog, scope:sdwan, ...).
 const SCOPE_DEPS = {
   'scope:gateway': ['scope:gateway', 'scope:shared'],
+  'scope:ca': ['scope:ca', 'scope:shared'],
   'scope:shared': ['scope:shared'],
 };
 

@@ -6,12 +6,12 @@ const swc = JSON.parse(readFileSync('.swcrc', 'utf8'));
 
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts', '<rootDir>/tests'],
   testMatch: ['**/*.spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false, module: { type: 'es6' } }] },
   moduleNameMapper: {
-    '^@powernode/(contracts|eventstore|service-kit|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@powernode/(contracts|eventstore|service-kit|service-runtime|testing|pki)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 60_000,

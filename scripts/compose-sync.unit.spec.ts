@@ -2,8 +2,9 @@
 // must name the same services, entries and environment variables.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { caEnv } from '../apps/ca/src/config.js';
 import { gatewayEnv } from '../apps/gateway/src/config.js';
-import { PLATFORM_ENV, SERVICES } from './services.mjs';
+import { PLATFORM_ENV, SERVICES, defaultFor } from './services.mjs';
 
 interface ComposeService {
   image?: string;
@@ -27,6 +28,7 @@ function composeValue(raw: string | number | null | undefined): string | undefin
 /** The env schema each service validates at boot: the code's view of what it reads. */
 const CONFIG_SCHEMAS: Record<string, { shape: Record<string, unknown> }> = {
   gateway: gatewayEnv,
+  ca: caEnv,
 };
 
 describe('docker-compose.yml', () => {
@@ -64,8 +66,8 @@ describe('docker-compose.yml', () => {
     it('uses the shared defaults for everything that is not an address or path', () => {
       const differing = service.env
         .filter((v) => !PLATFORM_ENV[v]?.perDeployment)
-        .filter((v) => composeValue(sut.environment?.[v]) !== PLATFORM_ENV[v]?.default)
-        .map((v) => `${v}=${composeValue(sut.environment?.[v])} (default ${PLATFORM_ENV[v]?.default})`);
+        .filter((v) => composeValue(sut.environment?.[v]) !== defaultFor(service, v))
+        .map((v) => `${v}=${composeValue(sut.environment?.[v])} (default ${defaultFor(service, v)})`);
       expect(differing).toEqual([]);
     });
   });
@@ -90,11 +92,12 @@ describe('scripts/services.mjs', () => {
   it('matches the defaults in the config schemas', () => {
     const mismatches: string[] = [];
     for (const [name, schema] of Object.entries(CONFIG_SCHEMAS)) {
+      const service = SERVICES.find((s) => s.name === name)!;
       for (const [variable, field] of Object.entries(schema.shape)) {
         const parsed = (field as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(undefined);
         const codeDefault = parsed.success && parsed.data !== undefined ? String(parsed.data) : undefined;
-        if (codeDefault !== PLATFORM_ENV[variable]?.default) {
-          mismatches.push(`${name}.${variable}: code ${codeDefault}, services.mjs ${PLATFORM_ENV[variable]?.default}`);
+        if (codeDefault !== defaultFor(service, variable)) {
+          mismatches.push(`${name}.${variable}: code ${codeDefault}, services.mjs ${defaultFor(service, variable)}`);
         }
       }
     }

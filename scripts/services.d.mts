@@ -15,4 +15,5 @@ export interface ServiceDef {
 export declare const PLATFORM_ENV: Record<string, EnvSpec>;
 export declare const SERVICES: ServiceDef[];
 export declare const ENV_DEFAULTS: Record<string, string>;
+export declare function defaultFor(service: ServiceDef, name: string): string | undefined;
 export declare function serviceEnv(service: ServiceDef, env?: NodeJS.ProcessEnv): Record<string, string>;

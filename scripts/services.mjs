@@ -20,8 +20,8 @@ export const PLATFORM_ENV = {
     description: 'PostgreSQL for read models and checkpoints. `npm start` creates the database if missing.',
   },
   DATABASE_SCHEMA: {
-    default: 'gateway',
-    description: "PostgreSQL schema holding the service's tables and its migrations table (one per service).",
+    default: undefined,
+    description: "PostgreSQL schema holding the service's tables and its migrations table; defaults to the service's name (one per service).",
   },
   EVENT_STREAM: {
     default: 'POWERNODE_EVENTS',
@@ -67,6 +67,41 @@ export const PLATFORM_ENV = {
     perDeployment: true,
     description: 'OTLP/HTTP endpoint for traces; tracing export is off when unset.',
   },
+  PLATFORM_SERVICE_TOKEN: {
+    default: undefined,
+    perDeployment: true,
+    description: 'Shared secret platform services present on internal actions (e.g. ca_sign); at least 32 characters. `npm start` generates one per run.',
+  },
+  POWERNODE_CA_MODE: {
+    default: 'local',
+    description: 'CA adapter: `local` (embedded root + intermediate, persisted in PostgreSQL) or `vault` (Vault PKI over HTTP).',
+  },
+  CA_HTTP_HOST: {
+    default: '127.0.0.1',
+    perDeployment: true,
+    description: 'Address of the CA service\'s public HTTP endpoint (`/crl.pem`, `/crl.der`, `/chain.pem`).',
+  },
+  CA_HTTP_PORT: {
+    default: '8089',
+    description: 'Port of the CA service\'s public HTTP endpoint.',
+  },
+  CA_KEK: {
+    default: undefined,
+    perDeployment: true,
+    description: 'base64 of 32 bytes: encrypts the local CA\'s private keys at rest. Unset: `<POWERNODE_STATE_DIR>/ca-kek` (0600), created on first start. Set it when replicas run on several machines.',
+  },
+  CA_FIXTURE_DIR: {
+    default: undefined,
+    perDeployment: true,
+    description: 'Directory with `root.pem`, `intermediate.pem`, `intermediate.key`: use that CA (fixture PEM for dev) instead of generating one.',
+  },
+  VAULT_ADDR: { default: undefined, perDeployment: true, description: 'Vault address, with POWERNODE_CA_MODE=vault.' },
+  VAULT_TOKEN: { default: undefined, perDeployment: true, description: 'Vault token (or use VAULT_ROLE_ID + VAULT_SECRET_ID for AppRole).' },
+  VAULT_ROLE_ID: { default: undefined, perDeployment: true, description: 'AppRole role id.' },
+  VAULT_SECRET_ID: { default: undefined, perDeployment: true, description: 'AppRole secret id.' },
+  VAULT_PKI_MOUNT: { default: 'pki_int', description: 'Vault PKI mount that signs.' },
+  VAULT_PKI_ROLE: { default: 'node', description: 'Vault PKI role used for signing.' },
+  VAULT_NAMESPACE: { default: undefined, perDeployment: true, description: 'Vault Enterprise namespace (X-Vault-Namespace).' },
   OTEL_SERVICE_NAME: {
     default: undefined,
     perDeployment: true,
@@ -85,6 +120,8 @@ const BASE_ENV = [
   'LOG_LEVEL',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'OTEL_SERVICE_NAME',
+  'PLATFORM_SERVICE_TOKEN',
+  'DATABASE_SCHEMA',
 ];
 
 /**
@@ -95,9 +132,34 @@ export const SERVICES = [
   {
     name: 'gateway',
     entry: 'dist/apps/gateway/src/main.js',
-    env: [...BASE_ENV, 'DATABASE_SCHEMA', 'GATEWAY_HTTP_HOST', 'GATEWAY_HTTP_PORT', 'GATEWAY_GRPC_ADDR', 'POWERNODE_STATE_DIR'],
+    env: [...BASE_ENV, 'GATEWAY_HTTP_HOST', 'GATEWAY_HTTP_PORT', 'GATEWAY_GRPC_ADDR', 'POWERNODE_STATE_DIR'],
+  },
+  {
+    name: 'ca',
+    entry: 'dist/apps/ca/src/main.js',
+    env: [
+      ...BASE_ENV,
+      'POWERNODE_CA_MODE',
+      'CA_HTTP_HOST',
+      'CA_HTTP_PORT',
+      'CA_KEK',
+      'CA_FIXTURE_DIR',
+      'POWERNODE_STATE_DIR',
+      'VAULT_ADDR',
+      'VAULT_TOKEN',
+      'VAULT_ROLE_ID',
+      'VAULT_SECRET_ID',
+      'VAULT_PKI_MOUNT',
+      'VAULT_PKI_ROLE',
+      'VAULT_NAMESPACE',
+    ],
   },
 ];
+
+/** A variable's default for one service: DATABASE_SCHEMA is the service's own name, the rest are shared. */
+export function defaultFor(service, name) {
+  return name === 'DATABASE_SCHEMA' ? service.name : ENV_DEFAULTS[name];
+}
 
 /** Default value of every variable that has one, e.g. for a supervisor building a child environment. */
 export const ENV_DEFAULTS = Object.fromEntries(
@@ -110,7 +172,9 @@ export const ENV_DEFAULTS = Object.fromEntries(
 export function serviceEnv(service, env = process.env) {
   const out = {};
   for (const name of service.env) {
-    const value = env[name] !== undefined && env[name] !== '' ? env[name] : ENV_DEFAULTS[name];
+    // Each service owns its schema: a DATABASE_SCHEMA in the caller's environment must not make two share one.
+    const inherited = name === 'DATABASE_SCHEMA' ? undefined : env[name];
+    const value = inherited !== undefined && inherited !== '' ? inherited : defaultFor(service, name);
     if (value !== undefined) out[name] = value;
   }
   return out;

@@ -2,6 +2,7 @@
 // `npm start`: install if needed, check NATS and PostgreSQL, build, then supervise every platform service.
 // Only node: built-ins are imported statically; packages load after `npm ci` may have run.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -141,6 +142,9 @@ async function main() {
       process.exit(1);
     }
   }
+
+  // Internal actions (ca_sign, ...) are answered only for callers holding this; one per run unless given.
+  if (!process.env.PLATFORM_SERVICE_TOKEN) process.env.PLATFORM_SERVICE_TOKEN = randomBytes(32).toString('base64url');
 
   const { superviseServices } = await import('./supervise.mjs');
   // The gateway prints the operator token path and a curl example once it listens.

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ACTIONS } from '@powernode/contracts';
-import { ActionServer, createLogger, type Logger } from '@powernode/service-kit';
+import { ActionServer, PinoNestLogger, createLogger, type Logger } from '@powernode/service-kit';
 import type { AddressInfo } from 'node:net';
 import { GatewayActionInvoker } from './actions/gateway-action-invoker.js';
 import type { GatewayConfig } from './config.js';
@@ -16,8 +16,8 @@ import { buildOpenApiDocument } from './http/openapi.js';
 import { TokenAuthenticator } from './identity/authenticator.js';
 import { bootstrapAdminToken } from './identity/bootstrap-admin.js';
 import { IdentityService } from './identity/identity.service.js';
-import { PinoNestLogger } from './nest-logger.js';
-import { GATEWAY_VERSION, GatewayRuntime } from './runtime.js';
+
+import { GATEWAY_VERSION, startGatewayRuntime, type GatewayRuntime } from './runtime.js';
 
 export interface RunningGateway {
   httpUrl: string;
@@ -32,7 +32,7 @@ export interface RunningGateway {
  * transport, and the NATS transport answering the actions the gateway itself owns.
  */
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger('gateway', config.LOG_LEVEL)): Promise<RunningGateway> {
-  const runtime = await GatewayRuntime.start(config, logger);
+  const runtime = await startGatewayRuntime(config, logger);
   try {
     const auth = new TokenAuthenticator(runtime.db, config.DATABASE_SCHEMA);
     const eventLog = new EventLogQuery(runtime.db, config.DATABASE_SCHEMA);

@@ -35,14 +35,19 @@ describe('gateway over HTTP and MCP', () => {
     expect(sut.adminToken).toMatch(/^pn_[A-Za-z0-9_-]{43}$/);
   });
 
-  it('reports every part reachable in platform_provisioning_status', async () => {
+  it('reports each part in platform_provisioning_status (this test runs the gateway alone, without the CA)', async () => {
     const { status, body } = await postAction(sut, 'platform_provisioning_status', {}, sut.adminToken);
     expect(status).toBe(200);
     expect(body.nats.reachable).toBe(true);
     expect(body.nats.version).toMatch(/^2\./);
     expect(body.jetstream).toMatchObject({ reachable: true, stream: sut.config.EVENT_STREAM });
     expect(body.postgres).toMatchObject({ reachable: true });
-    expect(body.services).toEqual([expect.objectContaining({ name: 'gateway', reachable: true, instances: 1 })]);
+    expect(body.services).toEqual([
+      expect.objectContaining({ name: 'gateway', reachable: true, instances: 1 }),
+      { name: 'ca', reachable: false, instances: 0 },
+    ]);
+    expect(body.ca).toMatchObject({ reachable: false, error: expect.stringMatching(/not running/) });
+    expect(body.ca_adapter).toBeUndefined();
   });
 
   it('answers 401 without or with a bad token, 403 without the permission, 400 naming the bad field', async () => {

@@ -7,7 +7,8 @@ import { HealthController } from './http/health.controller.js';
 import { OpenApiController } from './http/openapi.controller.js';
 import { PlatformErrorFilter } from './http/platform-error.filter.js';
 import { McpController } from './mcp/mcp.controller.js';
-import { GatewayRuntime } from './runtime.js';
+import { ServiceRuntime } from '@powernode/service-runtime';
+import type { GatewayRuntime } from './runtime.js';
 import { LOGGER } from './tokens.js';
 
 /** The gateway's HTTP surface. Everything it needs is built before Nest starts and passed in. */
@@ -18,7 +19,7 @@ export class GatewayModule {
       module: GatewayModule,
       controllers: [ActionsController, McpController, OpenApiController, HealthController],
       providers: [
-        { provide: GatewayRuntime, useValue: deps.runtime },
+        { provide: ServiceRuntime, useValue: deps.runtime },
         { provide: ActionInvoker, useValue: deps.invoker },
         { provide: LOGGER, useValue: deps.logger },
         { provide: APP_FILTER, useFactory: () => new PlatformErrorFilter(deps.logger) },

@@ -14,3 +14,4 @@ export * from './projection-runner.js';
 export * from './rebuild-projection.js';
 export * from './diff-tables.js';
 export * from './tail-events.js';
+export { schemaOf } from './schema-of.js';

@@ -1,7 +1,10 @@
 import { ServerNats, type NatsContext } from '@nestjs/microservices';
+import { timingSafeEqual } from 'node:crypto';
 import {
   ACTIONS,
+  INTERNAL_ACTIONS,
   PlatformError,
+  SERVICE_TOKEN_HEADER,
   actionSubject,
   parseInput,
   type ActionDef,
@@ -29,6 +32,8 @@ export interface ActionServerOptions {
   service: ServiceName;
   handlers: Iterable<[string, ActionHandler]>;
   logger: Logger;
+  /** Internal actions answer only requests carrying this token; without one they refuse all. */
+  serviceToken?: string;
 }
 
 /**
@@ -39,7 +44,7 @@ export class ActionServer extends ServerNats {
   constructor(private readonly serverOptions: ActionServerOptions) {
     super({ servers: serverOptions.natsUrl, queue: serverOptions.service, name: `${serverOptions.service}-actions` });
     const handlers = new Map(serverOptions.handlers);
-    for (const action of ACTIONS.filter((a) => a.service === serverOptions.service && !a.streaming)) {
+    for (const action of [...ACTIONS, ...INTERNAL_ACTIONS].filter((a) => a.service === serverOptions.service && !a.streaming)) {
       const fn = handlers.get(action.name);
       if (!fn) throw new Error(`service ${serverOptions.service} has no handler for action ${action.name}`);
       handlers.delete(action.name);
@@ -54,6 +59,7 @@ export class ActionServer extends ServerNats {
     const traceparent = ctx.getHeaders()?.get('traceparent') || undefined;
     return inSpan(`handle ${action.name}`, traceparent, { 'powernode.action': action.name }, async () => {
       try {
+        if (action.internal) this.checkServiceToken(ctx.getHeaders()?.get(SERVICE_TOKEN_HEADER));
         const request = parseInput(actionRequestSchema, data, 'action request');
         const input = parseInput(action.input, request.input, `${action.name} input`);
         const context: HandlerContext = {
@@ -72,5 +78,12 @@ export class ActionServer extends ServerNats {
         return { ok: false, error: body };
       }
     });
+  }
+
+  private checkServiceToken(presented: string | undefined): void {
+    const expected = this.serverOptions.serviceToken;
+    const ok =
+      !!expected && !!presented && presented.length === expected.length && timingSafeEqual(Buffer.from(presented), Buffer.from(expected));
+    if (!ok) throw new PlatformError('PermissionDenied', 'internal action: only platform services may call it');
   }
 }

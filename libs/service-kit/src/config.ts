@@ -11,6 +11,8 @@ export const baseServiceEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
+  /** Shared by platform services for internal actions (e.g. `ca_sign`); `npm start` generates one. */
+  PLATFORM_SERVICE_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
 });
 export type BaseServiceConfig = z.infer<typeof baseServiceEnv>;
 

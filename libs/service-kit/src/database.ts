@@ -30,7 +30,21 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
   const ds = createDataSource(options);
   await ds.initialize();
-  await ds.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-  await ds.runMigrations({ transaction: 'each' });
+  // Replicas starting together would race to create the schema and migrations table: one at a time.
+  const lock = ds.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`powernode.migrations.${options.schema}`]);
+    try {
+      await ds.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`powernode.migrations.${options.schema}`]);
+      await lock.release();
+    }
+  } catch (error) {
+    await ds.destroy().catch(() => undefined);
+    throw error;
+  }
   return ds;
 }

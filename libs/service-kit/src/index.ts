@@ -8,3 +8,5 @@ export * from './rpc-protocol.js';
 export * from './action-server.js';
 export * from './rpc-client.js';
 export * from './status.js';
+export * from './nest-logger.js';
+export * from './run-service.js';

@@ -28,6 +28,7 @@ export interface HandlerContext {
   traceparent?: string;
 }
 
+/** The actor recorded on events: `operator:<account>` for people, `service:<name>` for platform services. */
 export function actorOf(caller: CallerRef): string {
-  return `operator:${caller.name}`;
+  return caller.roles.includes('service') ? `service:${caller.name.replace(/^service-/, '')}` : `operator:${caller.name}`;
 }

@@ -1,5 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { SERVICES, platformActions } from '@powernode/contracts';
+import { SERVICES, caActions, platformActions } from '@powernode/contracts';
 import { collectStatus, handle, type ActionHandler } from '@powernode/service-kit';
 import type { EventLogQuery } from '../events/event-log.query.js';
 import type { GatewayRuntime } from '../runtime.js';
@@ -13,7 +13,7 @@ export function platformHandlers(runtime: GatewayRuntime, eventLog: EventLogQuer
       };
     }),
     handle(platformActions.platformProvisioningStatus, async () => {
-      const [jetstream, postgres, services] = await Promise.all([
+      const [jetstream, postgres, services, ca] = await Promise.all([
         streamStatus(runtime),
         runtime.db.query('SHOW server_version').then(
           (rows: { server_version: string }[]) => ({ reachable: true, version: rows[0]?.server_version }),
@@ -25,10 +25,29 @@ export function platformHandlers(runtime: GatewayRuntime, eventLog: EventLogQuer
             return { name, reachable: replicas.length > 0, instances: replicas.length, version: replicas[0]?.version };
           }),
         ),
+        caStatus(runtime),
       ]);
-      return { nats: { reachable: !runtime.nc.isClosed(), version: runtime.nc.info?.version }, jetstream, postgres, services };
+      return {
+        nats: { reachable: !runtime.nc.isClosed(), version: runtime.nc.info?.version },
+        jetstream,
+        postgres,
+        services,
+        ...(ca.adapter ? { ca_adapter: ca.adapter } : {}),
+        ca: ca.status,
+      };
     }),
   ];
+}
+
+/** The CA's adapter and preflight (can it sign, is its chain valid, days left on the intermediate). */
+async function caStatus(runtime: GatewayRuntime) {
+  try {
+    const status = (await runtime.rpc.callInternal(caActions.caStatus, {}, 'gateway')) as ReturnType<typeof caActions.caStatus.output.parse>;
+    const { ca_adapter: adapter, ...preflight } = status;
+    return { adapter, status: { reachable: true, ...preflight } };
+  } catch (error) {
+    return { adapter: undefined, status: { reachable: false, error: (error as Error).message } };
+  }
 }
 
 async function streamStatus(runtime: GatewayRuntime) {

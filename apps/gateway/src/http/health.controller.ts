@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { GatewayRuntime } from '../runtime.js';
+import { ServiceRuntime } from '@powernode/service-runtime';
 
 /** Liveness and readiness for supervisors and load balancers; needs no token. */
 @Controller()
 export class HealthController {
-  constructor(@Inject(GatewayRuntime) private readonly runtime: GatewayRuntime) {}
+  constructor(@Inject(ServiceRuntime) private readonly runtime: ServiceRuntime<never>) {}
 
   @Get('healthz')
   async health(@Res() res: Response): Promise<void> {

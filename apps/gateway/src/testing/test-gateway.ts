@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_DATABASE_URL, TEST_NATS_URL, connectTestNats, dropTestResources, uniqueName } from '@powernode/testing';
+import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
 import { createLogger } from '@powernode/service-kit';
 import { loadGatewayConfig, type GatewayConfig } from '../config.js';
 import { startGateway, type RunningGateway } from '../gateway-app.js';
@@ -9,25 +9,22 @@ import { startGateway, type RunningGateway } from '../gateway-app.js';
 export interface TestGateway extends RunningGateway {
   config: GatewayConfig;
   adminToken: string;
-  /** Stops the gateway and drops its stream, schema and state directory. */
+  /** Stops the gateway and drops its stream (unless shared), schema and state directory. */
   destroy(): Promise<void>;
 }
 
-/** A real gateway on real NATS and PostgreSQL, isolated by a random stream, subjects, schema and ports. */
-export async function startTestGateway(overrides: Partial<Record<keyof GatewayConfig, string>> = {}): Promise<TestGateway> {
-  const id = uniqueName('gw');
+/**
+ * A real gateway on real NATS and PostgreSQL, isolated by a random stream, subjects, schema and
+ * ports. Pass `platform` to join other services of the same test platform.
+ */
+export async function startTestGateway(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}): Promise<TestGateway> {
   const stateDir = await mkdtemp(join(tmpdir(), 'powernode-gw-'));
   const config = loadGatewayConfig({
-    NATS_URL: TEST_NATS_URL,
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: id,
-    EVENT_STREAM: id.toUpperCase(),
-    EVENT_SUBJECT_PREFIX: `${id}.system`,
-    RPC_SUBJECT_PREFIX: `${id}.rpc`,
+    ...platform.env,
+    DATABASE_SCHEMA: platform.schemaOf('gateway'),
     GATEWAY_HTTP_PORT: '0',
     GATEWAY_GRPC_ADDR: '127.0.0.1:0',
     POWERNODE_STATE_DIR: stateDir,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
   const gateway = await startGateway(config, createLogger('gateway', config.LOG_LEVEL));
@@ -38,9 +35,7 @@ export async function startTestGateway(overrides: Partial<Record<keyof GatewayCo
     adminToken,
     destroy: async () => {
       await gateway.close();
-      const nc = await connectTestNats();
-      await dropTestResources(nc, [config.EVENT_STREAM], [config.DATABASE_SCHEMA]);
-      await nc.close();
+      await dropTestPlatform(platform, ['gateway']);
       await rm(stateDir, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from '../permissions.js';
 
 /** Services that own actions; each answers its actions' NATS subjects in a queue group of this name. */
-export const SERVICES = ['gateway'] as const;
+export const SERVICES = ['gateway', 'ca'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -20,6 +20,11 @@ export interface ActionDef<I extends ObjectSchema = ObjectSchema, O extends Obje
   output: O;
   /** Server-streaming: SSE on HTTP, server streaming on gRPC, absent from MCP. */
   streaming?: true;
+  /**
+   * Platform-internal (service to service over NATS only, never exposed by the gateway): callers
+   * must present the platform service token.
+   */
+  internal?: true;
 }
 
 export function defineAction<I extends ObjectSchema, O extends ObjectSchema>(def: ActionDef<I, O>): ActionDef<I, O> {
@@ -30,6 +35,9 @@ export function defineAction<I extends ObjectSchema, O extends ObjectSchema>(def
 export function actionSubject(rpcPrefix: string, action: Pick<ActionDef, 'service' | 'name'>): string {
   return `${rpcPrefix}.${action.service}.${action.name}`;
 }
+
+/** NATS header carrying the platform service token on internal action requests. */
+export const SERVICE_TOKEN_HEADER = 'Powernode-Service-Token';
 
 /** Subject every service answers with its own status: `<rpcPrefix>.<service>.status`. */
 export function statusSubject(rpcPrefix: string, service: ServiceName): string {

@@ -19,6 +19,12 @@ export const platformProvisioningStatus = defineAction({
     jetstream: partStatus.extend({ stream: z.string(), messages: z.number().int().optional() }),
     postgres: partStatus,
     services: z.array(partStatus.extend({ name: z.string(), instances: z.number().int() })),
+    ca_adapter: z.enum(['LocalCaAdapter', 'VaultCaAdapter']).optional(),
+    ca: partStatus.extend({
+      can_sign: z.boolean().optional(),
+      chain_valid: z.boolean().optional(),
+      intermediate_days_left: z.number().optional(),
+    }),
   }),
 });
 

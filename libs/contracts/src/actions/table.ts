@@ -1,6 +1,7 @@
 import type { ActionDef } from './action.js';
 import { identityCreateAccount, identityIssueToken, identityRevokeToken, identityWhoami } from './identity.actions.js';
 import { platformProvisioningStatus, recentEvents, watchEvents } from './platform.actions.js';
+import { caGetChain, caGetCrl, caListCertificates, caRevokeCertificate, caSign, caStatus, dockerExportOperatorCert } from './ca.actions.js';
 
 /** The one table of operator actions. HTTP routes, gRPC methods and MCP tools are generated from it. */
 export const ACTIONS: readonly ActionDef[] = [
@@ -11,7 +12,15 @@ export const ACTIONS: readonly ActionDef[] = [
   identityIssueToken,
   identityRevokeToken,
   identityWhoami,
+  caGetChain,
+  caListCertificates,
+  caRevokeCertificate,
+  caGetCrl,
+  dockerExportOperatorCert,
 ];
+
+/** Service-to-service actions: served over NATS with the platform service token, never by the gateway. */
+export const INTERNAL_ACTIONS: readonly ActionDef[] = [caSign, caStatus];
 
 const byName = new Map(ACTIONS.map((a) => [a.name, a]));
 

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Logger } from '@powernode/service-kit';
+import type { Logger } from './logger.js';
 
 /** Routes Nest's own log lines into the service's pino logger, so every line is JSON. */
 export class PinoNestLogger implements LoggerService {
