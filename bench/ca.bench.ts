@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caActions } from '@powernode/contracts';
-import { buildCsr, createIntermediateCa, createRootCa, generateKeyPair, issueCertificate } from '@powernode/pki';
+import { buildCsr, createCaHierarchy, generateKeyPair, issueCertificate } from '@powernode/pki';
 import { RpcClient, collectStatus, connectNats, serviceCaller } from '@powernode/service-kit';
 import { dropTestPlatform, eventually, testPlatformEnv } from '@powernode/testing';
 
@@ -30,17 +30,9 @@ async function timed(count: number, one: () => Promise<unknown>): Promise<number
 /** Raw issuance: the same library, key type and extensions, no service around it. */
 async function rawIssuer() {
   const now = new Date();
-  const rootKeys = await generateKeyPair();
-  const root = await createRootCa({ commonName: 'bench root', keys: rootKeys, notBefore: now, notAfter: new Date(now.getTime() + 86_400_000) });
-  const intKeys = await generateKeyPair();
-  const intermediate = await createIntermediateCa({
-    commonName: 'bench issuing',
-    subjectPublicKey: intKeys.publicKey,
-    issuer: { certificatePem: root.certificatePem, privateKey: rootKeys.privateKey },
-    notBefore: now,
-    notAfter: new Date(now.getTime() + 86_400_000),
-  });
-  const issuer = { certificatePem: intermediate.certificatePem, privateKey: intKeys.privateKey };
+  const day = new Date(now.getTime() + 86_400_000);
+  const ca = await createCaHierarchy({ rootCommonName: 'bench root', intermediateCommonName: 'bench issuing', notBefore: now, rootNotAfter: day, intermediateNotAfter: day });
+  const issuer = { certificatePem: ca.intermediate.certificatePem, privateKey: ca.intermediateKeys.privateKey };
   const leaf = await generateKeyPair();
   return () =>
     issueCertificate({

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caActions } from '@powernode/contracts';
-import { createIntermediateCa, createRootCa, exportPrivateKeyPem, generateKeyPair } from '@powernode/pki';
+import { createCaHierarchy, exportPrivateKeyPem } from '@powernode/pki';
 import { dropTestPlatform, testPlatformEnv } from '@powernode/testing';
 import { startTestCa } from './testing/test-ca.js';
 
@@ -33,15 +33,12 @@ describe('LocalCaAdapter persistence', () => {
   it('uses a CA given as fixture PEM instead of generating one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'powernode-fixture-'));
     const now = new Date();
-    const rootKeys = await generateKeyPair();
-    const root = await createRootCa({ commonName: 'Fixture Root', keys: rootKeys, notBefore: now, notAfter: new Date(now.getTime() + 86400_000 * 30) });
-    const intKeys = await generateKeyPair();
-    const intermediate = await createIntermediateCa({
-      commonName: 'Fixture Issuing',
-      subjectPublicKey: intKeys.publicKey,
-      issuer: { certificatePem: root.certificatePem, privateKey: rootKeys.privateKey },
+    const { root, intermediate, intermediateKeys: intKeys } = await createCaHierarchy({
+      rootCommonName: 'Fixture Root',
+      intermediateCommonName: 'Fixture Issuing',
       notBefore: now,
-      notAfter: new Date(now.getTime() + 86400_000 * 20),
+      rootNotAfter: new Date(now.getTime() + 86400_000 * 30),
+      intermediateNotAfter: new Date(now.getTime() + 86400_000 * 20),
     });
     await writeFile(join(dir, 'root.pem'), root.certificatePem);
     await writeFile(join(dir, 'intermediate.pem'), intermediate.certificatePem);

@@ -8,6 +8,7 @@ export type { IssuerMaterial } from './issuer.js';
 export type { IssuedCertificate } from './signed-certificate.js';
 export { issueCertificate, type IssueOptions, type ExtendedKeyUsageName } from './leaf-certificate.js';
 export { createRootCa, createIntermediateCa } from './ca-certificates.js';
+export { createCaHierarchy, type CaHierarchy, type CaHierarchyOptions } from './ca-hierarchy.js';
 export { verifyChain, type ChainVerdict } from './chain.js';
 export { createCrl, type CreateCrlOptions, type RevokedEntry, type RevocationReason } from './crl.js';
 export { pemToDer, derToPem, splitPemBundle, sha256Fingerprint } from './pem.js';

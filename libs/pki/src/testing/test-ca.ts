@@ -1,6 +1,5 @@
 import {
-  createIntermediateCa,
-  createRootCa,
+  createCaHierarchy,
   generateKeyPair,
   issueCertificate,
   type CryptoKeyPair,
@@ -33,18 +32,17 @@ export interface TestLeaf {
 export async function createTestCa(options: { algorithm?: KeyAlgorithm; rootCn?: string; now?: Date } = {}): Promise<TestCa> {
   const now = options.now ?? new Date();
   const window = { notBefore: new Date(now.getTime() - HOUR), notAfter: new Date(now.getTime() + 365 * DAY) };
-  const rootKeys = await generateKeyPair(options.algorithm);
-  const root = await createRootCa({ commonName: options.rootCn ?? 'Powernode Test Root', keys: rootKeys, ...window });
-  const rootIssuer = { certificatePem: root.certificatePem, privateKey: rootKeys.privateKey };
-  const intermediateKeys = await generateKeyPair(options.algorithm);
-  const intermediate = await createIntermediateCa({
-    commonName: 'Powernode Test Intermediate',
-    subjectPublicKey: intermediateKeys.publicKey,
-    issuer: rootIssuer,
-    ...window,
+  const ca = await createCaHierarchy({
+    rootCommonName: options.rootCn ?? 'Powernode Test Root',
+    intermediateCommonName: 'Powernode Test Intermediate',
+    notBefore: window.notBefore,
+    rootNotAfter: window.notAfter,
+    intermediateNotAfter: window.notAfter,
+    ...(options.algorithm ? { algorithm: options.algorithm } : {}),
   });
-  const intermediateIssuer = { certificatePem: intermediate.certificatePem, privateKey: intermediateKeys.privateKey };
-  return { root, rootKeys, rootIssuer, intermediate, intermediateKeys, intermediateIssuer, chain: [intermediate.certificatePem, root.certificatePem] };
+  const rootIssuer = { certificatePem: ca.root.certificatePem, privateKey: ca.rootKeys.privateKey };
+  const intermediateIssuer = { certificatePem: ca.intermediate.certificatePem, privateKey: ca.intermediateKeys.privateKey };
+  return { ...ca, rootIssuer, intermediateIssuer };
 }
 
 /** A leaf from the test intermediate for a fresh key, valid from a minute ago for a day unless overridden. */

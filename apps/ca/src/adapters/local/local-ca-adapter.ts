@@ -1,8 +1,7 @@
 import {
   certificateInfo,
+  createCaHierarchy,
   createCrl,
-  createIntermediateCa,
-  createRootCa,
   exportPrivateKeyPem,
   generateKeyPair,
   importPrivateKeyPem,
@@ -180,15 +179,12 @@ function crlReason(reason: string): (typeof CRL_REASONS)[number] {
 
 async function generateCa(options: LocalCaOptions): Promise<CaRow> {
   const now = options.now?.() ?? new Date();
-  const rootKeys = await generateKeyPair();
-  const root = await createRootCa({ commonName: 'Powernode Root CA', keys: rootKeys, notBefore: now, notAfter: new Date(now.getTime() + 10 * YEAR_MS) });
-  const intermediateKeys = await generateKeyPair();
-  const intermediate = await createIntermediateCa({
-    commonName: 'Powernode Issuing CA',
-    subjectPublicKey: intermediateKeys.publicKey,
-    issuer: { certificatePem: root.certificatePem, privateKey: rootKeys.privateKey },
+  const { root, rootKeys, intermediate, intermediateKeys } = await createCaHierarchy({
+    rootCommonName: 'Powernode Root CA',
+    intermediateCommonName: 'Powernode Issuing CA',
     notBefore: now,
-    notAfter: new Date(now.getTime() + YEAR_MS),
+    rootNotAfter: new Date(now.getTime() + 10 * YEAR_MS),
+    intermediateNotAfter: new Date(now.getTime() + YEAR_MS),
   });
   return {
     root_cert_pem: root.certificatePem,
