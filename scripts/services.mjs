@@ -102,6 +102,11 @@ export const PLATFORM_ENV = {
   VAULT_PKI_MOUNT: { default: 'pki_int', description: 'Vault PKI mount that signs.' },
   VAULT_PKI_ROLE: { default: 'node', description: 'Vault PKI role used for signing.' },
   VAULT_NAMESPACE: { default: undefined, perDeployment: true, description: 'Vault Enterprise namespace (X-Vault-Namespace).' },
+  VAULT_PKI_PROFILE_ROLES: {
+    default: undefined,
+    perDeployment: true,
+    description: 'A Vault role per certificate profile, `profile=role,...` (each role fixes its EKUs; e.g. `docker-daemon-server=server,operator-client=client`). Unmapped profiles use VAULT_PKI_ROLE.',
+  },
   OTEL_SERVICE_NAME: {
     default: undefined,
     perDeployment: true,
@@ -152,6 +157,7 @@ export const SERVICES = [
       'VAULT_PKI_MOUNT',
       'VAULT_PKI_ROLE',
       'VAULT_NAMESPACE',
+      'VAULT_PKI_PROFILE_ROLES',
     ],
   },
 ];

@@ -22,6 +22,7 @@ export const caEnv = baseServiceEnv.extend({
   VAULT_PKI_MOUNT: z.string().default('pki_int'),
   VAULT_PKI_ROLE: z.string().default('node'),
   VAULT_NAMESPACE: z.string().optional(),
+  VAULT_PKI_PROFILE_ROLES: z.string().optional(),
 });
 
 export type CaConfig = z.infer<typeof caEnv>;

@@ -14,6 +14,11 @@ export const vaultCaEnv = z
     VAULT_PKI_MOUNT: segment.default('pki_int'),
     VAULT_PKI_ROLE: segment.default('node'),
     VAULT_NAMESPACE: z.string().optional(),
+    /** `profile=role,profile=role`: a Vault role per profile, since each role fixes the EKUs it issues. */
+    VAULT_PKI_PROFILE_ROLES: z
+      .string()
+      .regex(/^[a-z-]+=[A-Za-z0-9_.-]+(,[a-z-]+=[A-Za-z0-9_.-]+)*$/, 'must be profile=role pairs separated by commas')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const appRole = env.VAULT_ROLE_ID !== undefined || env.VAULT_SECRET_ID !== undefined;
@@ -35,6 +40,9 @@ export function vaultConfigFromEnv(env: NodeJS.ProcessEnv = process.env): VaultC
     mount: parsed.VAULT_PKI_MOUNT,
     role: parsed.VAULT_PKI_ROLE,
     namespace: parsed.VAULT_NAMESPACE,
+    ...(parsed.VAULT_PKI_PROFILE_ROLES
+      ? { profileRoles: Object.fromEntries(parsed.VAULT_PKI_PROFILE_ROLES.split(',').map((pair) => pair.split('=') as [string, string])) }
+      : {}),
     auth:
       parsed.VAULT_TOKEN !== undefined
         ? { token: parsed.VAULT_TOKEN }

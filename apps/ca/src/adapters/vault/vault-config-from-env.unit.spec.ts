@@ -40,6 +40,12 @@ describe(vaultConfigFromEnv.name, () => {
     });
   });
 
+  it('maps profiles to their own roles', () => {
+    const config = vaultConfigFromEnv({ VAULT_ADDR: 'http://v:8200', VAULT_TOKEN: 't', VAULT_PKI_PROFILE_ROLES: 'docker-daemon-server=server,operator-client=client' });
+    expect(config.profileRoles).toEqual({ 'docker-daemon-server': 'server', 'operator-client': 'client' });
+    expect(problemsOf({ VAULT_ADDR: 'http://v:8200', VAULT_TOKEN: 't', VAULT_PKI_PROFILE_ROLES: 'server' })).toEqual(['VAULT_PKI_PROFILE_ROLES']);
+  });
+
   it('names every bad variable at once', () => {
     expect(problemsOf({ VAULT_ADDR: 'ftp://vault', VAULT_ROLE_ID: 'r', VAULT_PKI_MOUNT: 'bad mount' }).sort()).toEqual([
       'VAULT_ADDR',
