@@ -28,6 +28,7 @@ const TYPE_DEPS = {
 const SCOPE_DEPS = {
   'scope:gateway': ['scope:gateway', 'scope:shared'],
   'scope:ca': ['scope:ca', 'scope:shared'],
+  'scope:catalog': ['scope:catalog', 'scope:shared'],
   'scope:shared': ['scope:shared'],
 };
 

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { caEnv } from '../apps/ca/src/config.js';
+import { catalogEnv } from '../apps/catalog/src/config.js';
 import { gatewayEnv } from '../apps/gateway/src/config.js';
 import { PLATFORM_ENV, SERVICES, defaultFor } from './services.mjs';
 
@@ -29,6 +30,7 @@ function composeValue(raw: string | number | null | undefined): string | undefin
 const CONFIG_SCHEMAS: Record<string, { shape: Record<string, unknown> }> = {
   gateway: gatewayEnv,
   ca: caEnv,
+  catalog: catalogEnv,
 };
 
 describe('docker-compose.yml', () => {

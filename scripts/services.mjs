@@ -160,6 +160,11 @@ export const SERVICES = [
       'VAULT_PKI_PROFILE_ROLES',
     ],
   },
+  {
+    name: 'catalog',
+    entry: 'dist/apps/catalog/src/main.js',
+    env: [...BASE_ENV],
+  },
 ];
 
 /** A variable's default for one service: DATABASE_SCHEMA is the service's own name, the rest are shared. */

@@ -35,7 +35,7 @@ describe('gateway over HTTP and MCP', () => {
     expect(sut.adminToken).toMatch(/^pn_[A-Za-z0-9_-]{43}$/);
   });
 
-  it('reports each part in platform_provisioning_status (this test runs the gateway alone, without the CA)', async () => {
+  it('reports each part in platform_provisioning_status (this test runs the gateway alone, without the CA or the catalog)', async () => {
     const { status, body } = await postAction(sut, 'platform_provisioning_status', {}, sut.adminToken);
     expect(status).toBe(200);
     expect(body.nats.reachable).toBe(true);
@@ -45,6 +45,7 @@ describe('gateway over HTTP and MCP', () => {
     expect(body.services).toEqual([
       expect.objectContaining({ name: 'gateway', reachable: true, instances: 1 }),
       { name: 'ca', reachable: false, instances: 0 },
+      { name: 'catalog', reachable: false, instances: 0 },
     ]);
     expect(body.ca).toMatchObject({ reachable: false, error: expect.stringMatching(/not running/) });
     expect(body.ca_adapter).toBeUndefined();

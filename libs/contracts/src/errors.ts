@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   Conflict: { http: 409, grpc: 10 /* ABORTED */ },
   IllegalState: { http: 409, grpc: 9 /* FAILED_PRECONDITION */ },
   MissingSdwanPeerError: { http: 409, grpc: 9 /* FAILED_PRECONDITION */ },
+  ModuleNotLive: { http: 409, grpc: 9 /* FAILED_PRECONDITION */ },
   PayloadTooLarge: { http: 413, grpc: 8 /* RESOURCE_EXHAUSTED */ },
   InvalidCsr: { http: 400, grpc: 3 /* INVALID_ARGUMENT */ },
   UnsupportedKey: { http: 400, grpc: 3 /* INVALID_ARGUMENT */ },

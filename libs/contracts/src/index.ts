@@ -10,4 +10,5 @@ export * from './actions/table.js';
 export * as platformActions from './actions/platform.actions.js';
 export * as identityActions from './actions/identity.actions.js';
 export * as caActions from './actions/ca.actions.js';
+export * as catalogActions from './actions/catalog.actions.js';
 export * from './proto/index.js';

@@ -70,7 +70,11 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
   async start(): Promise<void> {
     if (this.loop) return;
     const { dataSource: ds, projection, nc, store } = this.options;
-    await createProjectionTable(ds, this.schema, this.table);
+    // Replicas starting together would race CREATE TABLE IF NOT EXISTS (PostgreSQL then fails on pg_type).
+    await ds.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`powernode.projection.${this.schema}.${this.table}`]);
+      await createProjectionTable(tx, this.schema, this.table);
+    });
     await ensureCheckpoint(ds, this.schema, projection);
     const checkpoint = await readCheckpoint(ds, this.schema, projection);
     await ensureProjectionConsumer(nc, store, { durable: this.consumerName, checkpoint, batchSize: this.batchSize, ackWaitMs: this.ackWaitMs });

@@ -1,6 +1,20 @@
 import type { ActionDef } from './action.js';
 import { identityCreateAccount, identityIssueToken, identityRevokeToken, identityWhoami } from './identity.actions.js';
 import { platformProvisioningStatus, recentEvents, watchEvents } from './platform.actions.js';
+import {
+  systemAssignModuleToTemplate,
+  systemBlessModule,
+  systemCreateTemplate,
+  systemDecommissionInstance,
+  systemGetInstance,
+  systemListInstances,
+  systemListModules,
+  systemListTemplates,
+  systemPromoteModule,
+  systemProvisionInstance,
+  systemPublishModule,
+  systemUnassignModuleFromTemplate,
+} from './catalog.actions.js';
 import { caGetChain, caGetCrl, caListCertificates, caRevokeCertificate, caSign, caStatus, dockerExportOperatorCert } from './ca.actions.js';
 
 /** The one table of operator actions. HTTP routes, gRPC methods and MCP tools are generated from it. */
@@ -17,6 +31,18 @@ export const ACTIONS: readonly ActionDef[] = [
   caRevokeCertificate,
   caGetCrl,
   dockerExportOperatorCert,
+  systemListModules,
+  systemPublishModule,
+  systemPromoteModule,
+  systemBlessModule,
+  systemCreateTemplate,
+  systemListTemplates,
+  systemAssignModuleToTemplate,
+  systemUnassignModuleFromTemplate,
+  systemProvisionInstance,
+  systemGetInstance,
+  systemListInstances,
+  systemDecommissionInstance,
 ];
 
 /** Service-to-service actions: served over NATS with the platform service token, never by the gateway. */

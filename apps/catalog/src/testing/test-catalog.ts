@@ -1,0 +1,44 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ActionDef } from '@powernode/contracts';
+import { RpcClient, connectNats, createLogger, serviceCaller } from '@powernode/service-kit';
+import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
+import { startCatalog, type RunningCatalog } from '../catalog-app.js';
+import { loadCatalogConfig, type CatalogConfig } from '../config.js';
+
+export interface TestCatalog extends RunningCatalog {
+  config: CatalogConfig;
+  platform: TestPlatformEnv;
+  /** Calls a catalog action over NATS, by default as an admin operator (`operator:<caller>` is the actor). */
+  call(action: ActionDef, input: unknown, options?: { caller?: string }): Promise<any>;
+  /** Messages in the platform's event stream (each is one commit). */
+  streamMessages(): Promise<number>;
+  destroy(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export function testCatalogConfig(platform: TestPlatformEnv, overrides: Record<string, string> = {}): CatalogConfig {
+  return loadCatalogConfig({ ...platform.env, DATABASE_SCHEMA: platform.schemaOf('catalog'), ...overrides });
+}
+
+/** A real catalog service on real NATS and PostgreSQL, isolated like every test platform. */
+export async function startTestCatalog(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}): Promise<TestCatalog> {
+  const config = testCatalogConfig(platform, overrides);
+  const catalog = await startCatalog(config, createLogger('catalog', config.LOG_LEVEL));
+  const nc: NatsConnection = await connectNats(config.NATS_URL, 'catalog-test-client');
+  const rpc = new RpcClient(nc, config.RPC_SUBJECT_PREFIX, { serviceToken: config.PLATFORM_SERVICE_TOKEN });
+  return {
+    ...catalog,
+    config,
+    platform,
+    call: (action, input, options = {}) => {
+      const caller = options.caller === undefined ? serviceCaller('test') : { account_id: options.caller, name: options.caller, roles: ['admin'] };
+      return rpc.call(action, { input, caller });
+    },
+    streamMessages: async () => (await (await jetstreamManager(nc)).streams.info(config.EVENT_STREAM)).state.messages,
+    destroy: async ({ keepData = false } = {}) => {
+      await nc.close();
+      await catalog.close();
+      if (!keepData) await dropTestPlatform(platform, ['catalog']);
+    },
+  };
+}
