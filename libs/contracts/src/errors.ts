@@ -2,6 +2,7 @@
 export const ERROR_CODES = {
   InvalidInput: { http: 400, grpc: 3 /* INVALID_ARGUMENT */ },
   Unauthenticated: { http: 401, grpc: 16 /* UNAUTHENTICATED */ },
+  InvalidBootstrapToken: { http: 401, grpc: 16 /* UNAUTHENTICATED */ },
   PermissionDenied: { http: 403, grpc: 7 /* PERMISSION_DENIED */ },
   NotFound: { http: 404, grpc: 5 /* NOT_FOUND */ },
   Conflict: { http: 409, grpc: 10 /* ABORTED */ },

@@ -12,3 +12,4 @@ export * as identityActions from './actions/identity.actions.js';
 export * as caActions from './actions/ca.actions.js';
 export * as catalogActions from './actions/catalog.actions.js';
 export * from './proto/index.js';
+export * as agentProtocol from './agent/agent-protocol.js';

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * The agent-facing protocol between powernode-agent and the handshake service (HTTPS).
+ * Bodies are JSON; errors use the platform's `{ code, message, details }` shape.
+ *
+ *   GET  /agent/ca.pem        no client cert: the CA chain (issuing intermediate first, root last).
+ *                             The agent pins it by the root's SHA-256 carried in its bootstrap token.
+ *   POST /agent/enroll        no client cert: bootstrap token + CSR → agent-identity certificate.
+ *   POST /agent/heartbeat     mTLS (agent-identity cert): facts in, desired state out (long-poll).
+ *   POST /agent/renew         mTLS: a new CSR → a new agent-identity certificate.
+ *
+ * The server certificate carries the DNS name PLATFORM_SERVER_NAME; agents check that name (not the
+ * IP they dialled), so one certificate serves every underlay address.
+ */
+export const PLATFORM_SERVER_NAME = 'powernode-handshake';
+
+export const AGENT_PATHS = {
+  caChain: '/agent/ca.pem',
+  enroll: '/agent/enroll',
+  heartbeat: '/agent/heartbeat',
+  renew: '/agent/renew',
+} as const;
+
+/**
+ * Bootstrap token: `pnb1.<sha256 of the root CA certificate DER, 64 hex>.<secret, base64url>`.
+ * Single use, expires after an hour, stored hashed (SHA-256 of the whole token).
+ */
+export const BOOTSTRAP_TOKEN = /^pnb1\.([0-9a-f]{64})\.([A-Za-z0-9_-]{32,128})$/;
+
+export function caFingerprintOfBootstrapToken(token: string): string | undefined {
+  return BOOTSTRAP_TOKEN.exec(token)?.[1];
+}
+
+export const agentFacts = z.object({
+  agent_version: z.string().max(64),
+  os: z.string().max(128),
+  arch: z.string().max(32),
+  hostname: z.string().max(253),
+  /** Underlay addresses the agent can be reached on (no loopback). */
+  underlay_endpoints: z.array(z.string().max(64)).max(32),
+  /** Per-runtime state reported by reconcilers, e.g. `{ docker: { phase: 'ready' } }`. */
+  runtimes: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+});
+export type AgentFacts = z.infer<typeof agentFacts>;
+
+export const enrollRequest = z.object({
+  bootstrap_token: z.string().regex(BOOTSTRAP_TOKEN, 'a pnb1 bootstrap token'),
+  csr_pem: z.string().min(1).max(16 * 1024),
+  facts: agentFacts,
+});
+
+export const enrollResponse = z.object({
+  instance_id: z.string(),
+  certificate_pem: z.string(),
+  chain_pem: z.array(z.string()),
+  heartbeat_interval_s: z.number().int().positive(),
+});
+
+export const desiredModule = z.object({
+  module_id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  runtime: z.string(),
+  config: z.record(z.string(), z.unknown()),
+});
+
+/** What the platform wants this instance to run; `version` changes whenever any of it changes. */
+export const desiredState = z.object({
+  instance_id: z.string(),
+  version: z.string(),
+  modules: z.array(desiredModule),
+});
+export type DesiredState = z.infer<typeof desiredState>;
+
+export const heartbeatRequest = z.object({
+  instance_id: z.string(),
+  /** The desired-state version the agent holds; the answer waits while it is still current. */
+  desired_version: z.string().optional(),
+  /** Longest the server may hold the request open (long-poll), seconds; at most 25. */
+  wait_s: z.number().int().min(0).max(25).default(25),
+  facts: agentFacts,
+});
+
+export const heartbeatResponse = z.object({
+  desired: desiredState,
+  changed: z.boolean(),
+  heartbeat_interval_s: z.number().int().positive(),
+});
+
+export const renewRequest = z.object({ csr_pem: z.string().min(1).max(16 * 1024) });
+export const renewResponse = z.object({ certificate_pem: z.string(), chain_pem: z.array(z.string()) });
