@@ -29,6 +29,8 @@ const SCOPE_DEPS = {
   'scope:gateway': ['scope:gateway', 'scope:shared'],
   'scope:ca': ['scope:ca', 'scope:shared'],
   'scope:catalog': ['scope:catalog', 'scope:shared'],
+  'scope:agent': ['scope:agent', 'scope:shared'],
+  'scope:handshake': ['scope:handshake', 'scope:shared'],
   'scope:shared': ['scope:shared'],
 };
 

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { caEnv } from '../apps/ca/src/config.js';
 import { catalogEnv } from '../apps/catalog/src/config.js';
 import { gatewayEnv } from '../apps/gateway/src/config.js';
+import { handshakeEnv } from '../apps/handshake/src/config.js';
 import { PLATFORM_ENV, SERVICES, defaultFor } from './services.mjs';
 
 interface ComposeService {
@@ -31,6 +32,7 @@ const CONFIG_SCHEMAS: Record<string, { shape: Record<string, unknown> }> = {
   gateway: gatewayEnv,
   ca: caEnv,
   catalog: catalogEnv,
+  handshake: handshakeEnv,
 };
 
 describe('docker-compose.yml', () => {

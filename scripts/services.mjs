@@ -107,6 +107,23 @@ export const PLATFORM_ENV = {
     perDeployment: true,
     description: 'A Vault role per certificate profile, `profile=role,...` (each role fixes its EKUs; e.g. `docker-daemon-server=server,operator-client=client`). Unmapped profiles use VAULT_PKI_ROLE.',
   },
+  HANDSHAKE_HOST: {
+    default: '::',
+    perDeployment: true,
+    description: 'Address the agent-facing HTTPS server (handshake) listens on; `::` covers loopback and the underlay.',
+  },
+  HANDSHAKE_PORT: {
+    default: '8443',
+    description: 'Port of the agent-facing HTTPS server (enrol, heartbeat, renew).',
+  },
+  HEARTBEAT_INTERVAL_S: {
+    default: '10',
+    description: 'Seconds between agent heartbeats; an instance is offline after twice this without one.',
+  },
+  BOOTSTRAP_TOKEN_TTL_S: {
+    default: '3600',
+    description: 'Lifetime of a bootstrap token (single use), seconds.',
+  },
   OTEL_SERVICE_NAME: {
     default: undefined,
     perDeployment: true,
@@ -164,6 +181,11 @@ export const SERVICES = [
     name: 'catalog',
     entry: 'dist/apps/catalog/src/main.js',
     env: [...BASE_ENV],
+  },
+  {
+    name: 'handshake',
+    entry: 'dist/apps/handshake/src/main.js',
+    env: [...BASE_ENV, 'HANDSHAKE_HOST', 'HANDSHAKE_PORT', 'HEARTBEAT_INTERVAL_S', 'BOOTSTRAP_TOKEN_TTL_S'],
   },
 ];
 

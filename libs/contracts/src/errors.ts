@@ -6,6 +6,8 @@ export const ERROR_CODES = {
   PermissionDenied: { http: 403, grpc: 7 /* PERMISSION_DENIED */ },
   NotFound: { http: 404, grpc: 5 /* NOT_FOUND */ },
   Conflict: { http: 409, grpc: 10 /* ABORTED */ },
+  /** The instance was decommissioned: its agent must stop (and may be re-provisioned). */
+  InstanceDecommissioned: { http: 410, grpc: 9 /* FAILED_PRECONDITION */ },
   IllegalState: { http: 409, grpc: 9 /* FAILED_PRECONDITION */ },
   MissingSdwanPeerError: { http: 409, grpc: 9 /* FAILED_PRECONDITION */ },
   ModuleNotLive: { http: 409, grpc: 9 /* FAILED_PRECONDITION */ },

@@ -4,7 +4,7 @@ import { newInstanceId } from '../ids.js';
 import { Filters, selectRow, selectRows } from '../read-model.js';
 import type { CatalogRuntime } from '../runtime.js';
 import type { TemplateService } from '../template/template.service.js';
-import type { InstanceCommand } from './instance.commands.js';
+import type { AgentRecord, InstanceCommand } from './instance.commands.js';
 import { instanceDecider, instanceRef } from './instance.decider.js';
 import { instancesProjection, type InstanceRow } from './instances.projection.js';
 
@@ -38,6 +38,12 @@ export class InstanceService {
   async decommission(instanceId: string, reason: string | undefined, meta: CommandMeta): Promise<{ instance: InstanceRow; already_decommissioned: boolean }> {
     const { row, appended } = await this.execute(instanceId, { type: 'DecommissionInstance', data: reason === undefined ? {} : { reason } }, meta);
     return { instance: row, already_decommissioned: !appended };
+  }
+
+  /** The handshake service's report about the instance's agent; only transitions append. */
+  async recordAgent(instanceId: string, record: AgentRecord, meta: CommandMeta): Promise<{ instance: InstanceRow; appended: boolean }> {
+    const { row, appended } = await this.execute(instanceId, { type: 'RecordAgent', data: record }, meta);
+    return { instance: row, appended };
   }
 
   /** Names are unique among instances that are not decommissioned (checked on the read model: best effort under races). */

@@ -203,3 +203,22 @@ export const systemDecommissionInstance = defineAction({
   input: z.object({ id: instanceId, reason: z.string().max(1024).optional() }),
   output: z.object({ instance: instanceSummary, already_decommissioned: z.boolean() }),
 });
+
+/** Internal: the handshake service records what an instance's agent did (enrolled, online, offline). */
+export const catalogRecordInstanceAgent = defineAction({
+  name: 'catalog_record_instance_agent',
+  description: "Record an instance's agent enrolment or liveness transition; platform services only.",
+  service: 'catalog',
+  permission: 'system.catalog_admin',
+  mutating: true,
+  internal: true,
+  input: z.object({
+    instance_id: instanceId,
+    event: z.enum(['enrolled', 'online', 'offline']),
+    certificate_serial: z.string().min(1).max(128).optional(),
+    agent_version: z.string().max(64).optional(),
+    /** The heartbeat the transition is based on; stale transitions (an older beat) record nothing. */
+    last_heartbeat_at: z.iso.datetime().nullable().optional(),
+  }),
+  output: z.object({ instance: instanceSummary, appended: z.boolean() }),
+});

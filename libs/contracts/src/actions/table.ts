@@ -14,7 +14,9 @@ import {
   systemProvisionInstance,
   systemPublishModule,
   systemUnassignModuleFromTemplate,
+  catalogRecordInstanceAgent,
 } from './catalog.actions.js';
+import { handshakeIssueBootstrapToken } from './handshake.actions.js';
 import { caGetChain, caGetCrl, caListCertificates, caRevokeCertificate, caSign, caStatus, dockerExportOperatorCert } from './ca.actions.js';
 
 /** The one table of operator actions. HTTP routes, gRPC methods and MCP tools are generated from it. */
@@ -46,7 +48,7 @@ export const ACTIONS: readonly ActionDef[] = [
 ];
 
 /** Service-to-service actions: served over NATS with the platform service token, never by the gateway. */
-export const INTERNAL_ACTIONS: readonly ActionDef[] = [caSign, caStatus];
+export const INTERNAL_ACTIONS: readonly ActionDef[] = [caSign, caStatus, catalogRecordInstanceAgent, handshakeIssueBootstrapToken];
 
 const byName = new Map(ACTIONS.map((a) => [a.name, a]));
 

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { baseServiceEnv, loadConfig } from '@powernode/service-kit';
+
+export const handshakeEnv = baseServiceEnv.extend({
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('handshake'),
+  /** Agent-facing HTTPS: `::` serves every address (loopback and the underlay). */
+  HANDSHAKE_HOST: z.string().default('::'),
+  HANDSHAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  /** Agents heartbeat at this interval; an instance is offline after twice it without one. */
+  HEARTBEAT_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(10),
+  BOOTSTRAP_TOKEN_TTL_S: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+});
+
+export type HandshakeConfig = z.infer<typeof handshakeEnv>;
+
+export function loadHandshakeConfig(env: NodeJS.ProcessEnv = process.env): HandshakeConfig {
+  return loadConfig(handshakeEnv, env);
+}

@@ -1,0 +1,44 @@
+import { PlatformError } from '@powernode/contracts';
+import { projectionTable } from '@powernode/eventstore';
+import type { HandshakeRuntime } from '../runtime.js';
+import {
+  desiredInstancesProjection,
+  desiredModulesProjection,
+  desiredTemplatesProjection,
+  type DesiredInstanceRow,
+  type DesiredTemplateRow,
+} from './catalog-views.projection.js';
+import { composeDesiredState, type DesiredState } from './desired-state.js';
+
+/** Reads an instance's desired state from the handshake's own projections of catalog events. */
+export class DesiredStateReader {
+  constructor(private readonly runtime: HandshakeRuntime) {}
+
+  private table(name: string): string {
+    return `"${this.runtime.config.DATABASE_SCHEMA}"."${name}"`;
+  }
+
+  /** The instance (NotFound while unknown, InstanceDecommissioned once gone). */
+  async instance(instanceId: string): Promise<DesiredInstanceRow> {
+    const rows: { doc: DesiredInstanceRow }[] = await this.runtime.db.query(`SELECT doc FROM ${this.table(projectionTable(desiredInstancesProjection))} WHERE key = $1`, [instanceId]);
+    const row = rows[0]?.doc;
+    if (!row) throw new PlatformError('NotFound', `no instance ${instanceId}`, { instance_id: instanceId });
+    if (row.decommissioned) throw new PlatformError('InstanceDecommissioned', `instance ${instanceId} is decommissioned`, { instance_id: instanceId });
+    return row;
+  }
+
+  async read(instanceId: string): Promise<{ desired: DesiredState; templateId: string }> {
+    const instance = await this.instance(instanceId);
+    const templates: { doc: DesiredTemplateRow }[] = await this.runtime.db.query(`SELECT doc FROM ${this.table(projectionTable(desiredTemplatesProjection))} WHERE key = $1`, [
+      instance.template_id,
+    ]);
+    const assigned = templates[0]?.doc.modules ?? [];
+    const configs: { key: string; config: Record<string, unknown> }[] = assigned.length
+      ? await this.runtime.db.query(`SELECT key, doc->'config' AS config FROM ${this.table(projectionTable(desiredModulesProjection))} WHERE key = ANY($1::text[])`, [
+          assigned.map((m) => m.module_id),
+        ])
+      : [];
+    const desired = composeDesiredState(instanceId, assigned, new Map(configs.map((c) => [c.key, c.config ?? {}])));
+    return { desired, templateId: instance.template_id };
+  }
+}

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { agentProtocol } from '@powernode/contracts';
+import type { AssignedModuleRef } from './catalog-views.projection.js';
+
+type DesiredModule = ReturnType<typeof agentProtocol.desiredModule.parse>;
+export type DesiredState = agentProtocol.DesiredState;
+
+/** JSON with object keys sorted at every level: the same content always hashes the same (jsonb reorders keys). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * An instance's desired state: its template's modules with their published config, by name. `version` hashes
+ * only that content, so events that change nothing an agent runs do not change it (and wake no agent).
+ */
+export function composeDesiredState(instanceId: string, assigned: readonly AssignedModuleRef[], configs: ReadonlyMap<string, Record<string, unknown>>): DesiredState {
+  const modules: DesiredModule[] = [...assigned]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.module_id < b.module_id ? -1 : 1))
+    .map((m) => ({ module_id: m.module_id, name: m.name, version: m.version, runtime: m.runtime, config: configs.get(m.module_id) ?? {} }));
+  const version = createHash('sha256').update(canonicalJson(modules)).digest('hex').slice(0, 32);
+  return { instance_id: instanceId, version, modules };
+}

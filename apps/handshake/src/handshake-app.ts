@@ -1,0 +1,78 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { ActionServer, PinoNestLogger, createLogger, type Logger } from '@powernode/service-kit';
+import { AgentCertificates } from './agent/agent-certificates.js';
+import { AgentService } from './agent/agent.service.js';
+import type { HandshakeConfig } from './config.js';
+import { DesiredStateReader } from './desired/desired-state.reader.js';
+import { LongPoll } from './desired/long-poll.js';
+import { handshakeHandlers } from './handlers.js';
+import { HandshakeModule } from './handshake.module.js';
+import { createAgentServer } from './http/agent-server.js';
+import { keepServerIdentityFresh } from './http/renew-server-identity.js';
+import { obtainServerIdentity } from './http/server-identity.js';
+import { Liveness } from './liveness/liveness.js';
+import { startHandshakeRuntime, type HandshakeRuntime } from './runtime.js';
+import { BootstrapTokens } from './tokens/bootstrap-tokens.js';
+
+export interface RunningHandshake {
+  runtime: HandshakeRuntime;
+  /** `https://<host>:<port>` of the agent-facing server. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The handshake service: agent-facing HTTPS (enrol, heartbeat, renew) and its internal actions over NATS. */
+export async function startHandshake(config: HandshakeConfig, logger: Logger = createLogger('handshake', config.LOG_LEVEL)): Promise<RunningHandshake> {
+  const runtime = await startHandshakeRuntime(config, logger);
+  const stops: (() => Promise<void> | void)[] = [() => runtime.close()];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    let identity = await obtainServerIdentity(runtime.rpc, logger);
+    const current = () => identity;
+    const schema = config.DATABASE_SCHEMA;
+    const tokens = new BootstrapTokens(runtime.db, schema, config.BOOTSTRAP_TOKEN_TTL_S);
+    const reader = new DesiredStateReader(runtime);
+    const longPoll = new LongPoll(runtime, reader);
+    const liveness = new Liveness(runtime, () => longPoll.heldInstances());
+    const agents = new AgentService(runtime, current, tokens, new AgentCertificates(runtime.db, schema), reader, longPoll, liveness);
+    longPoll.start();
+    liveness.start();
+    stops.push(() => liveness.stop());
+    const server = createAgentServer(current, agents, logger);
+    server.listen(config.HANDSHAKE_PORT, config.HANDSHAKE_HOST);
+    await once(server, 'listening');
+    stops.push(async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
+    });
+    // Runs before the server closes: held heartbeats get an answer instead of a reset.
+    stops.push(() => longPoll.stop());
+    stops.push(keepServerIdentityFresh(server, runtime.rpc, logger, current, (next) => (identity = next)));
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(HandshakeModule, {
+      strategy: new ActionServer({
+        natsUrl: config.NATS_URL,
+        rpcPrefix: config.RPC_SUBJECT_PREFIX,
+        service: 'handshake',
+        handlers: handshakeHandlers(tokens, current),
+        logger,
+        serviceToken: config.PLATFORM_SERVICE_TOKEN,
+      }),
+      logger: new PinoNestLogger(logger),
+    });
+    await app.listen();
+    stops.push(() => app.close());
+    const { port } = server.address() as AddressInfo;
+    const host = config.HANDSHAKE_HOST.includes(':') ? `[${config.HANDSHAKE_HOST}]` : config.HANDSHAKE_HOST;
+    return { runtime, url: `https://${host}:${port}`, port, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

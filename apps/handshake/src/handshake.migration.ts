@@ -1,0 +1,36 @@
+import { schemaOf } from '@powernode/eventstore';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Bootstrap tokens (hashed), the certificates agents hold, and agent liveness, shared by every replica. */
+export class HandshakeStorage1764000200000 implements MigrationInterface {
+  name = 'HandshakeStorage1764000200000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const s = schemaOf(runner.connection.options);
+    await runner.query(`CREATE TABLE "${s}".bootstrap_tokens (
+      token_sha256 text PRIMARY KEY,
+      instance_id text NOT NULL,
+      expires_at timestamptz NOT NULL,
+      used_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now())`);
+    await runner.query(`CREATE INDEX bootstrap_tokens_instance ON "${s}".bootstrap_tokens (instance_id)`);
+    await runner.query(`CREATE TABLE "${s}".agent_certificates (
+      serial text PRIMARY KEY,
+      instance_id text NOT NULL,
+      not_after timestamptz NOT NULL,
+      issued_at timestamptz NOT NULL DEFAULT now())`);
+    await runner.query(`CREATE INDEX agent_certificates_instance ON "${s}".agent_certificates (instance_id)`);
+    await runner.query(`CREATE TABLE "${s}".agents (
+      instance_id text PRIMARY KEY,
+      status text NOT NULL,
+      last_heartbeat_at timestamptz,
+      facts jsonb)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const s = schemaOf(runner.connection.options);
+    await runner.query(`DROP TABLE "${s}".agents`);
+    await runner.query(`DROP TABLE "${s}".agent_certificates`);
+    await runner.query(`DROP TABLE "${s}".bootstrap_tokens`);
+  }
+}

@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { PlatformError, agentProtocol } from '@powernode/contracts';
+
+const { AGENT_PATHS } = agentProtocol;
+import type { Logger } from '@powernode/service-kit';
+import type { AgentService } from '../agent/agent.service.js';
+import { agentIdentityOf } from './client-identity.js';
+import { readJson, sendError, sendJson } from './http-io.js';
+import type { ServerIdentity } from './server-identity.js';
+
+/** TLS options: any client may connect (enrolment has no cert yet); routes that need one check `authorized`. */
+export function tlsOptions(identity: ServerIdentity) {
+  return {
+    key: identity.keyPem,
+    cert: identity.certPem + identity.chainPem.slice(0, -1).join(''),
+    // The intermediate too, so an agent presenting only its leaf still chains.
+    ca: identity.chainPem,
+    requestCert: true,
+    rejectUnauthorized: false,
+  };
+}
+
+/** The agent-facing HTTPS server: parse, authenticate per route, delegate to AgentService. */
+export function createAgentServer(identity: () => ServerIdentity, agents: AgentService, logger: Logger): Server {
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '').split('?')[0];
+    const socket = req.socket as TLSSocket;
+    if (req.method === 'GET' && path === AGENT_PATHS.caChain) {
+      res.writeHead(200, { 'content-type': 'application/x-pem-file' });
+      res.end(identity().chainPem.join(''));
+      return;
+    }
+    if (req.method !== 'POST') throw new PlatformError('NotFound', `no route ${req.method} ${path}`);
+    switch (path) {
+      case AGENT_PATHS.enroll:
+        return sendJson(res, 200, await agents.enroll(await readJson(req)));
+      case AGENT_PATHS.heartbeat: {
+        const agent = agentIdentityOf(socket);
+        const body = await readJson(req);
+        const closed = new AbortController();
+        res.once('close', () => closed.abort());
+        return sendJson(res, 200, await agents.heartbeat(agent, body, closed.signal));
+      }
+      case AGENT_PATHS.renew: {
+        const agent = agentIdentityOf(socket);
+        return sendJson(res, 200, await agents.renew(agent, await readJson(req)));
+      }
+      default:
+        throw new PlatformError('NotFound', `no route ${req.method} ${path}`);
+    }
+  };
+  return createServer(tlsOptions(identity()), (req, res) => {
+    route(req, res).catch((error: unknown) => sendError(res, error, logger));
+  });
+}

@@ -1,0 +1,63 @@
+// CA + catalog + handshake as one test platform, and agents that enrol against it.
+import { caActions, catalogActions } from '@powernode/contracts';
+import { dropTestPlatform, testPlatformEnv } from '@powernode/testing';
+import { startTestCa, type TestCa } from '../../../apps/ca/src/testing/test-ca.js';
+import { startTestCatalog, type TestCatalog } from '../../../apps/catalog/src/testing/test-catalog.js';
+import { agentKeyAndCsr, agentRequest, testFacts } from '../../../apps/handshake/src/testing/agent-client.js';
+import { startTestHandshake, type TestHandshake } from '../../../apps/handshake/src/testing/test-handshake.js';
+
+export interface EnrolledAgent {
+  instanceId: string;
+  templateId: string;
+  tls: { ca: string[]; cert: string; key: string };
+}
+
+export interface HandshakePlatform {
+  ca: TestCa;
+  catalog: TestCatalog;
+  handshake: TestHandshake;
+  /** The platform root, as an agent pins it. */
+  root: string;
+  /** A new template and an instance of it. */
+  provision(): Promise<{ instanceId: string; templateId: string }>;
+  /** Provisions an instance and enrols an agent for it with a fresh bootstrap token. */
+  enrolAgent(): Promise<EnrolledAgent>;
+  destroy(): Promise<void>;
+}
+
+let templates = 0;
+
+export async function startHandshakePlatform(overrides: Record<string, string> = {}): Promise<HandshakePlatform> {
+  const platform = testPlatformEnv();
+  const ca = await startTestCa(platform);
+  const catalog = await startTestCatalog(platform);
+  const handshake = await startTestHandshake(platform, overrides);
+  const { chain_pem } = await ca.call(caActions.caGetChain, {});
+  const root: string = chain_pem[chain_pem.length - 1];
+  const provision = async () => {
+    const { template } = await catalog.call(catalogActions.systemCreateTemplate, { name: `hs-${process.pid}-${(templates += 1)}` });
+    const { instance } = await catalog.call(catalogActions.systemProvisionInstance, { template_id: template.id });
+    return { instanceId: instance.id as string, templateId: template.id as string };
+  };
+  return {
+    ca,
+    catalog,
+    handshake,
+    root,
+    provision,
+    enrolAgent: async () => {
+      const { instanceId, templateId } = await provision();
+      const { token } = await handshake.issueToken(instanceId);
+      const { keyPem, csrPem } = await agentKeyAndCsr();
+      const res = await agentRequest(handshake.url, '/agent/enroll', { ca: [root] }, { bootstrap_token: token, csr_pem: csrPem, facts: testFacts });
+      if (res.status !== 200) throw new Error(`enrol failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { instanceId, templateId, tls: { ca: [root], cert: res.body.certificate_pem + res.body.chain_pem[0], key: keyPem } };
+    },
+    destroy: async () => {
+      await handshake.destroy({ keepData: true });
+      await catalog.destroy({ keepData: true });
+      await ca.destroy({ keepData: true });
+      await dropTestPlatform(platform, ['ca', 'catalog', 'handshake']);
+    },
+  };
+}
