@@ -67,6 +67,35 @@ export const PLATFORM_ENV = {
     perDeployment: true,
     description: 'OTLP/HTTP endpoint for traces; tracing export is off when unset.',
   },
+  INSTANCE_PROVIDER: {
+    default: 'local',
+    perDeployment: true,
+    description: '`local`: each NodeInstance is a network namespace on this machine with its own powernode-agent (needs root); `none`: instances are only recorded.',
+  },
+  INSTANCE_NAME_PREFIX: {
+    default: 'pn',
+    description: "Prefix of the local provider's namespaces and veths (`<prefix>-<short id>`).",
+  },
+  AGENT_ENTRY: {
+    default: 'dist/apps/agent/src/main.js',
+    description: 'The built powernode-agent the local provider starts in each instance.',
+  },
+  AGENT_PLATFORM_PORT: {
+    default: '8443',
+    description: 'Port of the agent-facing gateway that agents dial on their underlay host address (HANDSHAKE_PORT).',
+  },
+  INSTANCE_UNDERLAY_IPV6_PREFIX: {
+    default: 'fd5e:7e57::/48',
+    description: 'IPv6 underlay range of local instances: one /64 each (host side ::1, instance ::2).',
+  },
+  INSTANCE_UNDERLAY_IPV4_PREFIX: {
+    default: '198.18.0.0/15',
+    description: 'IPv4 underlay range of local instances: one /30 each (RFC 2544 benchmark space by default).',
+  },
+  INSTANCE_RECONCILE_INTERVAL_S: {
+    default: '15',
+    description: 'How often the catalog re-checks that every instance has its machine and a live agent (it also reacts to events at once).',
+  },
   PLATFORM_SERVICE_TOKEN: {
     default: undefined,
     perDeployment: true,
@@ -180,7 +209,7 @@ export const SERVICES = [
   {
     name: 'catalog',
     entry: 'dist/apps/catalog/src/main.js',
-    env: [...BASE_ENV],
+    env: [...BASE_ENV, 'INSTANCE_PROVIDER', 'INSTANCE_NAME_PREFIX', 'AGENT_ENTRY', 'AGENT_PLATFORM_PORT', 'INSTANCE_UNDERLAY_IPV6_PREFIX', 'INSTANCE_UNDERLAY_IPV4_PREFIX', 'INSTANCE_RECONCILE_INTERVAL_S', 'POWERNODE_STATE_DIR'],
   },
   {
     name: 'handshake',

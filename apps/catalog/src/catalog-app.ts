@@ -7,10 +7,16 @@ import type { CatalogConfig } from './config.js';
 import { catalogHandlers } from './handlers.js';
 import { startCatalogRuntime, type CatalogRuntime } from './runtime.js';
 import { seedDefaultCatalog } from './seed/default-catalog.js';
+import { LocalInstanceProvider } from './providers/index.js';
+import { InstanceReconciler } from './provisioning/instance-reconciler.js';
+import { resolve } from 'node:path';
 
 export interface RunningCatalog {
   runtime: CatalogRuntime;
   catalog: CatalogService;
+  /** Present with INSTANCE_PROVIDER=local. */
+  reconciler?: InstanceReconciler;
+  provider?: LocalInstanceProvider;
   close(): Promise<void>;
 }
 
@@ -32,10 +38,36 @@ export async function startCatalog(config: CatalogConfig, logger: Logger = creat
       logger: new PinoNestLogger(logger),
     });
     await app.listen();
+    let provider: LocalInstanceProvider | undefined;
+    let reconciler: InstanceReconciler | undefined;
+    if (config.INSTANCE_PROVIDER === 'local') {
+      const stateRoot = resolve(config.POWERNODE_STATE_DIR, 'instances');
+      provider = new LocalInstanceProvider({
+        stateRoot,
+        namePrefix: config.INSTANCE_NAME_PREFIX,
+        underlayIpv6Prefix: config.INSTANCE_UNDERLAY_IPV6_PREFIX,
+        underlayIpv4Prefix: config.INSTANCE_UNDERLAY_IPV4_PREFIX,
+        logger,
+      });
+      // Kernel state outlives processes: namespaces of ours that no instance claims go first.
+      await provider.sweepLeftovers();
+      reconciler = new InstanceReconciler(
+        runtime,
+        catalog.instances,
+        provider,
+        { agentEntry: config.AGENT_ENTRY, platformPort: config.AGENT_PLATFORM_PORT, stateRoot, intervalMs: config.INSTANCE_RECONCILE_INTERVAL_S * 1000 },
+        logger,
+      );
+      reconciler.start();
+    }
     return {
       runtime,
       catalog,
+      reconciler,
+      provider,
       close: async () => {
+        // Nothing the local provider made outlives the platform: agents stop, namespaces go.
+        await reconciler?.stop();
         await app.close();
         await runtime.close();
       },

@@ -2,6 +2,11 @@
 export interface InstanceSpec {
   /** Platform instance id, e.g. `inst-3f9a1c`. */
   instanceId: string;
+  /**
+   * The agent process. In `args` and `env` values, `{host_ipv6}` and `{host_ipv4}` stand for the
+   * host side of the instance's underlay (where the platform is reachable), known only once the
+   * provider has built it.
+   */
   agent: { command: string; args: string[]; env: Record<string, string> };
 }
 

@@ -17,7 +17,8 @@ export interface TestCatalog extends RunningCatalog {
 }
 
 export function testCatalogConfig(platform: TestPlatformEnv, overrides: Record<string, string> = {}): CatalogConfig {
-  return loadCatalogConfig({ ...platform.env, DATABASE_SCHEMA: platform.schemaOf('catalog'), ...overrides });
+  // Record-only unless a test asks for the local provider (real namespaces and agents).
+  return loadCatalogConfig({ ...platform.env, DATABASE_SCHEMA: platform.schemaOf('catalog'), INSTANCE_PROVIDER: 'none', ...overrides });
 }
 
 /** A real catalog service on real NATS and PostgreSQL, isolated like every test platform. */

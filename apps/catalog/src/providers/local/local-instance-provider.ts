@@ -26,6 +26,12 @@ export interface LocalInstanceProviderOptions {
 const ALLOCATION = '\0allocation';
 
 /** Fails with a clear error when not root: namespaces and veths need CAP_NET_ADMIN and CAP_SYS_ADMIN. */
+/** Fills `{host_ipv6}` / `{host_ipv4}` in the agent's arguments and environment. */
+export function withUnderlay(agent: InstanceSpec['agent'], addresses: { hostIpv6: string; hostIpv4: string }): InstanceSpec['agent'] {
+  const fill = (value: string) => value.replaceAll('{host_ipv6}', addresses.hostIpv6).replaceAll('{host_ipv4}', addresses.hostIpv4);
+  return { command: agent.command, args: agent.args.map(fill), env: Object.fromEntries(Object.entries(agent.env).map(([k, v]) => [k, fill(v)])) };
+}
+
 export function assertRoot(): void {
   if (process.getuid?.() !== 0) {
     throw new PlatformError('IllegalState', 'the local provider needs root (network namespaces, veth pairs and nsenter); run as root or choose another provider', {
@@ -74,7 +80,7 @@ export class LocalInstanceProvider implements InstanceProvider {
       const pid = await readPid(stateDir);
       if (pid !== undefined && (await isAgentProcess(pid, record.agent))) return this.view(record, pid);
       // The agent is dead (or never ran): start it with the latest spec.
-      const started = { ...record, agent: spec.agent };
+      const started = { ...record, agent: withUnderlay(spec.agent, record.addresses) };
       await writeRecord(stateDir, started);
       return this.view(started, await this.start(started, stateDir));
     });

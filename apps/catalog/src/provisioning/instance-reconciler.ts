@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import { handshakeActions, type EventEnvelope } from '@powernode/contracts';
+import { tailEvents } from '@powernode/eventstore';
+import type { Logger } from '@powernode/service-kit';
+import type { InstanceService } from '../instance/instance.service.js';
+import type { InstanceRow } from '../instance/instances.projection.js';
+import type { InstanceProvider } from '../providers/index.js';
+import type { CatalogRuntime } from '../runtime.js';
+
+export interface InstanceReconcilerOptions {
+  agentEntry: string;
+  platformPort: number;
+  stateRoot: string;
+  intervalMs: number;
+}
+
+/**
+ * Makes instances real: for every instance that is not decommissioned, the provider keeps a
+ * machine with a running agent; for every decommissioned one, nothing is left. It reacts to
+ * instance events at once and re-checks everything on an interval, so a missed event, a dead
+ * agent or a restart of the platform heals by itself. Provisioning is idempotent.
+ */
+export class InstanceReconciler {
+  private timer?: NodeJS.Timeout;
+  private tail?: { stop(): void };
+  private running = Promise.resolve();
+
+  constructor(
+    private readonly runtime: CatalogRuntime,
+    private readonly instances: InstanceService,
+    private readonly provider: InstanceProvider,
+    private readonly options: InstanceReconcilerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.tail = tailEvents(this.runtime.nc, this.runtime.store.config, this.runtime.registry, 'system.catalog.instance', (event) => this.onEvent(event));
+    this.timer = setInterval(() => this.enqueue(() => this.reconcileAll()), this.options.intervalMs);
+    this.timer.unref();
+    this.enqueue(() => this.reconcileAll());
+  }
+
+  /** Stops reacting, then stops every agent and removes every machine (a clean platform shutdown). */
+  async stop(): Promise<void> {
+    this.tail?.stop();
+    clearInterval(this.timer);
+    await this.running;
+    await this.provider.shutdown();
+  }
+
+  /** Waits for the work queued so far (tests). */
+  settled(): Promise<void> {
+    return this.running;
+  }
+
+  private onEvent(event: EventEnvelope): void {
+    const instanceId = String(event.data.instance_id);
+    if (event.kind === 'system.catalog.instance.provisioned') this.enqueue(() => this.ensureRunning(instanceId, 'provisioning'));
+    if (event.kind === 'system.catalog.instance.decommissioned') this.enqueue(() => this.provider.decommission(instanceId));
+  }
+
+  // One change at a time: the provider serialises per instance, this keeps the log readable too.
+  private enqueue(work: () => Promise<void>): void {
+    this.running = this.running.then(work).catch((error: unknown) => this.logger.error({ err: error }, 'instance reconcile failed'));
+  }
+
+  private async reconcileAll(): Promise<void> {
+    const rows: InstanceRow[] = await this.instances.list({ include_decommissioned: true, limit: 10_000 });
+    const present = new Set((await this.provider.list()).map((p) => p.instanceId));
+    for (const row of rows) {
+      if (row.status === 'decommissioned') {
+        if (present.has(row.id)) await this.provider.decommission(row.id);
+      } else if (row.provider === this.provider.name) {
+        await this.ensureRunning(row.id, row.status).catch((error: unknown) => this.logger.warn({ err: error, instanceId: row.id }, 'instance not running yet'));
+      }
+    }
+  }
+
+  /** A machine with a live agent; an agent that has not enrolled yet gets a fresh bootstrap token. */
+  private async ensureRunning(instanceId: string, status: string): Promise<void> {
+    const known = (await this.provider.list()).find((p) => p.instanceId === instanceId);
+    const enrolled = status !== 'provisioning';
+    const env: Record<string, string> = {};
+    if (!enrolled || !known) {
+      const { token } = (await this.runtime.rpc.callInternal(handshakeActions.handshakeIssueBootstrapToken, { instance_id: instanceId }, 'catalog')) as { token: string };
+      env.POWERNODE_BOOTSTRAP_TOKEN = token;
+    }
+    const provisioned = await this.provider.provision({
+      instanceId,
+      agent: {
+        command: process.execPath,
+        args: [
+          resolve(this.options.agentEntry),
+          '--platform-url',
+          `https://[{host_ipv6}]:${this.options.platformPort}`,
+          '--state-dir',
+          resolve(this.options.stateRoot, instanceId, 'agent'),
+        ],
+        env,
+      },
+    });
+    if (!known) this.logger.info({ instanceId, namespace: provisioned.namespace, agentPid: provisioned.agentPid }, 'instance provisioned');
+  }
+}
