@@ -2,7 +2,8 @@
 import { catalogActions } from '@powernode/contracts';
 import { createRootCa, exportPrivateKeyPem, generateKeyPair, issueCertificate } from '@powernode/pki';
 import { eventually } from '@powernode/testing';
-import { agentRequest, testFacts } from '../../apps/handshake/src/testing/agent-client.js';
+import { X509Certificate } from 'node:crypto';
+import { agentKeyAndCsr, agentRequest, testFacts } from '../../apps/handshake/src/testing/agent-client.js';
 import { startHandshakePlatform, type EnrolledAgent, type HandshakePlatform } from './support/handshake-platform.js';
 
 describe('handshake heartbeat', () => {
@@ -34,6 +35,18 @@ describe('handshake heartbeat', () => {
     const res = await Promise.race([held, timeout]);
     expect(res).toMatchObject({ status: 200, body: { changed: true, desired: { modules: [{ name: 'docker-engine', runtime: 'docker', config: expect.any(Object) }] } } });
     expect(res.body.desired.version).not.toBe(version);
+  });
+
+  it('renews the agent identity over mTLS: the instance comes from the certificate, not the CSR, and the new cert works', async () => {
+    const agent = await sut.enrolAgent();
+    const { keyPem, csrPem } = await agentKeyAndCsr('someone-else');
+    const renewed = await agentRequest(sut.handshake.url, '/agent/renew', agent.tls, { csr_pem: csrPem });
+    expect(renewed.status).toBe(200);
+    const cert = new X509Certificate(renewed.body.certificate_pem);
+    expect(cert.subject).toBe(`CN=${agent.instanceId}`);
+    const tls = { ca: agent.tls.ca, cert: renewed.body.certificate_pem + renewed.body.chain_pem[0], key: keyPem };
+    expect(await beat(agent, {}, tls)).toMatchObject({ status: 200 });
+    expect((await agentRequest(sut.handshake.url, '/agent/renew', { ca: agent.tls.ca }, { csr_pem: csrPem })).status).toBe(401);
   });
 
   it('answers 403 when the body names another instance than the certificate', async () => {

@@ -2,3 +2,4 @@ export * from './eventually.js';
 export * from './names.js';
 export * from './servers.js';
 export * from './test-platform-env.js';
+export * from './given.js';

@@ -1,5 +1,5 @@
 import type { NewEvent } from '@powernode/eventstore';
-import { givenFor } from '../testing/given.js';
+import { givenFor } from '@powernode/testing';
 import type { ModuleCommand } from './module.commands.js';
 import { moduleDecider } from './module.decider.js';
 

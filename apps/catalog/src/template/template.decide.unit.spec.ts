@@ -1,5 +1,5 @@
 import type { NewEvent } from '@powernode/eventstore';
-import { givenFor } from '../testing/given.js';
+import { givenFor } from '@powernode/testing';
 import type { ModuleFacts, TemplateCommand } from './template.commands.js';
 import { templateDecider } from './template.decider.js';
 

@@ -1,28 +1,12 @@
-import { PlatformError, type EventEnvelope } from '@powernode/contracts';
+import { PlatformError } from '@powernode/contracts';
+import { givenFor } from '@powernode/testing';
 import type { NewEvent } from '@powernode/eventstore';
 import type { AccountCommand } from './account.commands.js';
 import { accountDecider } from './account.decider.js';
 
 const sut = accountDecider('alice');
 
-function given(events: NewEvent[]) {
-  const state = events
-    .map((e, i): EventEnvelope => ({
-      id: `00000000-0000-4000-8000-00000000000${i}`,
-      kind: e.kind,
-      schema: 1,
-      aggregate_id: 'alice',
-      aggregate_version: i + 1,
-      occurred_at: '2026-01-01T00:00:00.000Z',
-      actor: 'test',
-      correlation_id: 'c',
-      causation_id: null,
-      traceparent: null,
-      data: e.data,
-    }))
-    .reduce(sut.evolve, sut.initialState());
-  return { when: (command: AccountCommand) => () => sut.decide(command, state) };
-}
+const given = givenFor(sut, 'alice');
 
 const created: NewEvent = { kind: 'system.identity.account.created', data: { account_id: 'alice', name: 'alice', roles: ['viewer'] } };
 const issued: NewEvent = { kind: 'system.identity.token.issued', data: { account_id: 'alice', token_id: 't1', label: '', token_sha256: 'a'.repeat(64) } };
