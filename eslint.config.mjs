@@ -31,6 +31,7 @@ const SCOPE_DEPS = {
   'scope:catalog': ['scope:catalog', 'scope:shared'],
   'scope:agent': ['scope:agent', 'scope:shared'],
   'scope:handshake': ['scope:handshake', 'scope:shared'],
+  'scope:sdwan': ['scope:sdwan', 'scope:shared'],
   'scope:shared': ['scope:shared'],
 };
 

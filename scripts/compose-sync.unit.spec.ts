@@ -6,6 +6,7 @@ import { caEnv } from '../apps/ca/src/config.js';
 import { catalogEnv } from '../apps/catalog/src/config.js';
 import { gatewayEnv } from '../apps/gateway/src/config.js';
 import { handshakeEnv } from '../apps/handshake/src/config.js';
+import { sdwanEnv } from '../apps/sdwan/src/config.js';
 import { PLATFORM_ENV, SERVICES, defaultFor } from './services.mjs';
 
 interface ComposeService {
@@ -33,6 +34,7 @@ const CONFIG_SCHEMAS: Record<string, { shape: Record<string, unknown> }> = {
   ca: caEnv,
   catalog: catalogEnv,
   handshake: handshakeEnv,
+  sdwan: sdwanEnv,
 };
 
 describe('docker-compose.yml', () => {

@@ -153,6 +153,36 @@ export const PLATFORM_ENV = {
     default: '3600',
     description: 'Lifetime of a bootstrap token (single use), seconds.',
   },
+  SDWAN_HTTP_HOST: {
+    default: '127.0.0.1',
+    perDeployment: true,
+    description: "Address of the sdwan service's HTTP endpoint serving one-time device bootstrap URLs (`/sdwan/device/<token>`).",
+  },
+  SDWAN_HTTP_PORT: {
+    default: '8091',
+    description: "Port of the sdwan service's bootstrap endpoint.",
+  },
+  SDWAN_PUBLIC_URL: {
+    default: undefined,
+    perDeployment: true,
+    description: 'Base of the bootstrap URLs handed to operators; defaults to `http://<SDWAN_HTTP_HOST>:<SDWAN_HTTP_PORT>`.',
+  },
+  SDWAN_ADDRESS_QUARANTINE_S: {
+    default: '86400',
+    description: 'Seconds a detached overlay address is not reused.',
+  },
+  SDWAN_GRANT_MAX_TTL_S: {
+    default: '2592000',
+    description: 'The longest access grant TTL an operator may ask for (30 days).',
+  },
+  SDWAN_BOOTSTRAP_TTL_S: {
+    default: '900',
+    description: 'Lifetime of a one-time device bootstrap URL (15 minutes).',
+  },
+  SDWAN_GRANT_SWEEP_INTERVAL_S: {
+    default: '30',
+    description: 'How often expired access grants are swept (`access_grant.expired`).',
+  },
   OTEL_SERVICE_NAME: {
     default: undefined,
     perDeployment: true,
@@ -215,6 +245,20 @@ export const SERVICES = [
     name: 'handshake',
     entry: 'dist/apps/handshake/src/main.js',
     env: [...BASE_ENV, 'HANDSHAKE_HOST', 'HANDSHAKE_PORT', 'HEARTBEAT_INTERVAL_S', 'BOOTSTRAP_TOKEN_TTL_S'],
+  },
+  {
+    name: 'sdwan',
+    entry: 'dist/apps/sdwan/src/main.js',
+    env: [
+      ...BASE_ENV,
+      'SDWAN_HTTP_HOST',
+      'SDWAN_HTTP_PORT',
+      'SDWAN_PUBLIC_URL',
+      'SDWAN_ADDRESS_QUARANTINE_S',
+      'SDWAN_GRANT_MAX_TTL_S',
+      'SDWAN_BOOTSTRAP_TTL_S',
+      'SDWAN_GRANT_SWEEP_INTERVAL_S',
+    ],
   },
 ];
 

@@ -26,12 +26,13 @@ describe('CA through the gateway', () => {
     const { body } = await postAction(gateway, 'platform_provisioning_status', {}, gateway.adminToken);
     expect(body.ca_adapter).toBe('LocalCaAdapter');
     expect(body.ca).toMatchObject({ reachable: true, can_sign: true, chain_valid: true });
-    // This platform runs no catalog and no handshake.
+    // This platform runs no catalog, no handshake and no sdwan service.
     expect(body.services.map((s: { name: string; reachable: boolean }) => [s.name, s.reachable])).toEqual([
       ['gateway', true],
       ['ca', true],
       ['catalog', false],
       ['handshake', false],
+      ['sdwan', false],
     ]);
   });
 

@@ -4,15 +4,18 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { dropTestPlatform, eventually, testPlatformEnv } from '@powernode/testing';
 import { startTestCatalog, type TestCatalog } from '../../apps/catalog/src/testing/test-catalog.js';
 import { postAction, startTestGateway, type TestGateway } from '../../apps/gateway/src/testing/test-gateway.js';
+import { startTestSdwan, type TestSdwan } from '../../apps/sdwan/src/testing/test-sdwan.js';
 
 describe('catalog through the gateway', () => {
   const platform = testPlatformEnv();
   let catalog: TestCatalog;
   let gateway: TestGateway;
+  let sdwan: TestSdwan;
   let mcp: Client;
 
   beforeAll(async () => {
     catalog = await startTestCatalog(platform);
+    sdwan = await startTestSdwan(platform);
     gateway = await startTestGateway(platform);
     mcp = new Client({ name: 'e2e', version: '1' });
     await mcp.connect(new StreamableHTTPClientTransport(new URL(`${gateway.httpUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${gateway.adminToken}` } } }));
@@ -20,8 +23,9 @@ describe('catalog through the gateway', () => {
   afterAll(async () => {
     await mcp?.close();
     await gateway?.destroy();
+    await sdwan?.destroy({ keepData: true });
     await catalog?.destroy();
-    await dropTestPlatform(platform, ['gateway', 'catalog']);
+    await dropTestPlatform(platform, ['gateway', 'catalog', 'sdwan']);
   });
 
   async function tool(name: string, args: Record<string, unknown>): Promise<any> {
@@ -38,6 +42,9 @@ describe('catalog through the gateway', () => {
     const { instance } = await tool('system_get_instance', { id: provisioned.instance.id });
     expect(instance).toMatchObject({ id: provisioned.instance.id, node_template_id: templates[0].id, status: 'provisioning', provider: 'local' });
 
+    // Step 1: the daemon needs the instance's overlay /128.
+    const { network } = await tool('system_sdwan_create_network', { name: 'tutorial' });
+    await tool('system_sdwan_attach_peer', { network_id: network.id, node_instance_id: instance.id });
     const assigned = await tool('system_assign_module_to_template', { template_id: instance.node_template_id, module_name: 'docker-engine' });
     expect(assigned).toMatchObject({ assigned: true, module: { name: 'docker-engine', runtime: 'docker' } });
 

@@ -14,6 +14,7 @@ import { startTestCa, type TestCa } from '../../apps/ca/src/testing/test-ca.js';
 import { startTestCatalog, type TestCatalog } from '../../apps/catalog/src/testing/test-catalog.js';
 import { startTestGateway, type TestGateway } from '../../apps/gateway/src/testing/test-gateway.js';
 import { startTestHandshake, type TestHandshake } from '../../apps/handshake/src/testing/test-handshake.js';
+import { startTestSdwan, type TestSdwan } from '../../apps/sdwan/src/testing/test-sdwan.js';
 
 const run = promisify(execFile);
 const PREFIX = `pt${randomBytes(2).toString('hex')}`;
@@ -27,6 +28,7 @@ describe('local NodeInstances with real agents', () => {
   let handshake: TestHandshake;
   let catalog: TestCatalog;
   let gateway: TestGateway;
+  let sdwan: TestSdwan;
   let mcp: Client;
 
   const tool = async (name: string, args: Record<string, unknown>) => {
@@ -51,6 +53,7 @@ describe('local NodeInstances with real agents', () => {
       INSTANCE_RECONCILE_INTERVAL_S: '3600',
       POWERNODE_STATE_DIR: stateDir,
     });
+    sdwan = await startTestSdwan(platform);
     gateway = await startTestGateway(platform);
     mcp = new Client({ name: 'e2e-instances', version: '1' });
     await mcp.connect(new StreamableHTTPClientTransport(new URL(`${gateway.httpUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${gateway.adminToken}` } } }));
@@ -59,10 +62,11 @@ describe('local NodeInstances with real agents', () => {
   afterAll(async () => {
     await mcp?.close();
     await gateway?.destroy();
+    await sdwan?.destroy({ keepData: true });
     await catalog?.destroy({ keepData: true }); // stops every agent and removes every namespace it made
     await handshake?.destroy({ keepData: true });
     await ca?.destroy({ keepData: true });
-    await dropTestPlatform(platform, ['gateway', 'catalog', 'handshake', 'ca']);
+    await dropTestPlatform(platform, ['gateway', 'catalog', 'handshake', 'ca', 'sdwan']);
     await agent?.remove();
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
@@ -80,6 +84,9 @@ describe('local NodeInstances with real agents', () => {
   }, 60_000);
 
   it('delivers a module assignment to every agent of the template by long-poll', async () => {
+    // docker-engine needs each instance's overlay /128 (the tutorial's Step 1).
+    const { network } = await tool('system_sdwan_create_network', { name: `e2e-${PREFIX}` });
+    for (const id of instances) await tool('system_sdwan_attach_peer', { network_id: network.id, node_instance_id: id });
     await tool('system_assign_module_to_template', { template_id: templateId, module_name: 'docker-engine' });
     await eventually(
       async () => {

@@ -8,6 +8,7 @@ import { identityProblem, validityOf, type AgentIdentity } from './identity.js';
 import { IdentityStore, ensurePrivateDir } from './identity-store.js';
 import { DesiredStateReconciler } from './reconcile/desired-state-reconciler.js';
 import type { Reconciler } from './reconcile/reconciler.js';
+import { SdwanReconciler } from './reconcile/sdwan/sdwan-reconciler.js';
 
 /** Enrols (or reuses the stored identity), then heartbeats and reconciles until `signal` aborts. */
 export async function runAgent(options: AgentOptions, logger: Logger, signal: AbortSignal): Promise<void> {
@@ -17,7 +18,7 @@ export async function runAgent(options: AgentOptions, logger: Logger, signal: Ab
   if (identity === undefined) return; // stopped while enrolling
   logger.info({ instance_id: identity.instanceId, not_after: validityOf(identity).notAfter.toISOString(), role: options.role }, 'agent running');
 
-  const reconcilers: Reconciler[] = [new DesiredStateReconciler(options.stateDir)];
+  const reconcilers: Reconciler[] = [new DesiredStateReconciler(options.stateDir), new SdwanReconciler(options.stateDir)];
   await new HeartbeatLoop({ identity, store, platformUrl: options.platformUrl, reconcilers, logger }).run(signal);
 }
 

@@ -123,4 +123,17 @@ describe('catalog modules and templates', () => {
     await expect(sut.call(actions.systemBlessModule, { module_name: 'docker-engine' })).rejects.toEqual(invalid);
     await expect(sut.call(actions.systemGetInstance, { id: 'not-an-instance' })).rejects.toEqual(invalid);
   });
+
+  it('refuses an overlay runtime on a template with live instances when the sdwan service is not running: nothing is assigned', async () => {
+    const tpl = await template('guarded');
+    await sut.call(actions.systemProvisionInstance, { template_id: tpl.id });
+    const messages = await sut.streamMessages();
+    await expect(sut.call(actions.systemAssignModuleToTemplate, { template_id: tpl.id, module_name: 'docker-engine' })).rejects.toMatchObject({
+      code: 'ServiceUnavailable',
+    });
+    expect(await sut.streamMessages()).toBe(messages);
+    // A template without instances needs no peer, so no question to the sdwan service.
+    const empty = await template('guarded-empty');
+    await expect(sut.call(actions.systemAssignModuleToTemplate, { template_id: empty.id, module_name: 'docker-engine' })).resolves.toMatchObject({ assigned: true });
+  });
 });

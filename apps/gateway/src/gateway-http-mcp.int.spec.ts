@@ -47,6 +47,7 @@ describe('gateway over HTTP and MCP', () => {
       { name: 'ca', reachable: false, instances: 0 },
       { name: 'catalog', reachable: false, instances: 0 },
       { name: 'handshake', reachable: false, instances: 0 },
+      { name: 'sdwan', reachable: false, instances: 0 },
     ]);
     expect(body.ca).toMatchObject({ reachable: false, error: expect.stringMatching(/not running/) });
     expect(body.ca_adapter).toBeUndefined();

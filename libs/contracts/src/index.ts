@@ -12,5 +12,6 @@ export * as identityActions from './actions/identity.actions.js';
 export * as caActions from './actions/ca.actions.js';
 export * as catalogActions from './actions/catalog.actions.js';
 export * as handshakeActions from './actions/handshake.actions.js';
+export * as sdwanActions from './actions/sdwan.actions.js';
 export * from './proto/index.js';
 export * as agentProtocol from './agent/agent-protocol.js';

@@ -1,10 +1,11 @@
 // CA + catalog + handshake as one test platform, and agents that enrol against it.
-import { caActions, catalogActions } from '@powernode/contracts';
+import { caActions, catalogActions, sdwanActions } from '@powernode/contracts';
 import { dropTestPlatform, testPlatformEnv } from '@powernode/testing';
 import { startTestCa, type TestCa } from '../../../apps/ca/src/testing/test-ca.js';
 import { startTestCatalog, type TestCatalog } from '../../../apps/catalog/src/testing/test-catalog.js';
 import { agentKeyAndCsr, agentRequest, testFacts } from '../../../apps/handshake/src/testing/agent-client.js';
 import { startTestHandshake, type TestHandshake } from '../../../apps/handshake/src/testing/test-handshake.js';
+import { startTestSdwan, type TestSdwan } from '../../../apps/sdwan/src/testing/test-sdwan.js';
 
 export interface EnrolledAgent {
   instanceId: string;
@@ -16,12 +17,15 @@ export interface HandshakePlatform {
   ca: TestCa;
   catalog: TestCatalog;
   handshake: TestHandshake;
+  sdwan: TestSdwan;
   /** The platform root, as an agent pins it. */
   root: string;
   /** A new template and an instance of it. */
   provision(): Promise<{ instanceId: string; templateId: string }>;
   /** Provisions an instance and enrols an agent for it with a fresh bootstrap token. */
   enrolAgent(): Promise<EnrolledAgent>;
+  /** Attaches the instance to the platform's test network (what docker-engine needs first). */
+  attachPeer(instanceId: string): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -32,6 +36,8 @@ export async function startHandshakePlatform(overrides: Record<string, string> =
   const ca = await startTestCa(platform);
   const catalog = await startTestCatalog(platform);
   const handshake = await startTestHandshake(platform, overrides);
+  const sdwan = await startTestSdwan(platform);
+  const { network } = await sdwan.call(sdwanActions.systemSdwanCreateNetwork, { name: 'handshake-tests' });
   const { chain_pem } = await ca.call(caActions.caGetChain, {});
   const root: string = chain_pem[chain_pem.length - 1];
   const provision = async () => {
@@ -43,6 +49,7 @@ export async function startHandshakePlatform(overrides: Record<string, string> =
     ca,
     catalog,
     handshake,
+    sdwan,
     root,
     provision,
     enrolAgent: async () => {
@@ -53,11 +60,15 @@ export async function startHandshakePlatform(overrides: Record<string, string> =
       if (res.status !== 200) throw new Error(`enrol failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { instanceId, templateId, tls: { ca: [root], cert: res.body.certificate_pem + res.body.chain_pem[0], key: keyPem } };
     },
+    attachPeer: async (instanceId) => {
+      await sdwan.call(sdwanActions.systemSdwanAttachPeer, { network_id: network.id, node_instance_id: instanceId });
+    },
     destroy: async () => {
+      await sdwan.destroy({ keepData: true });
       await handshake.destroy({ keepData: true });
       await catalog.destroy({ keepData: true });
       await ca.destroy({ keepData: true });
-      await dropTestPlatform(platform, ['ca', 'catalog', 'handshake']);
+      await dropTestPlatform(platform, ['ca', 'catalog', 'handshake', 'sdwan']);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { PlatformError } from '@powernode/contracts';
 import type { NewEvent } from '@powernode/eventstore';
-import type { TemplateCommand } from './template.commands.js';
+import { OVERLAY_RUNTIMES, type TemplateCommand } from './template.commands.js';
 import type { AssignedModule, TemplateState } from './template.evolve.js';
 
 function optional(key: string, value: string | undefined): Record<string, string> {
@@ -34,6 +34,16 @@ export function decideTemplate(templateId: string) {
             module_id: module.moduleId,
             status: module.status,
           });
+        }
+        const unpeered = command.data.unpeeredInstances ?? [];
+        if (OVERLAY_RUNTIMES.includes(module.runtime) && unpeered.length) {
+          throw new PlatformError(
+            'MissingSdwanPeerError',
+            `instance${unpeered.length > 1 ? 's' : ''} ${unpeered.join(', ')} of template ${state.name} ha${unpeered.length > 1 ? 've' : 's'} no SDWAN peer: ` +
+              `the ${module.runtime} runtime listens only on the instance's overlay /128. ` +
+              `Attach one first: system_sdwan_attach_peer({ network_id: "<network-id>", node_instance_id: "<instance-id>" })`,
+            { template_id: templateId, module_name: module.name, runtime: module.runtime, instance_ids: unpeered, remedy: 'system_sdwan_attach_peer' },
+          );
         }
         if (state.modules.has(module.moduleId)) return [];
         const replaced = [...state.modules.values()].filter((m) => m.name === module.name);

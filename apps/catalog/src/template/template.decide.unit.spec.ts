@@ -45,6 +45,19 @@ describe('template decider', () => {
     expect(given([created, assigned(v1), unassigned(v1)]).when({ type: 'UnassignModule', data: { moduleName: 'docker-engine' } })()).toEqual([]);
   });
 
+  it('refuses an overlay runtime while an instance of the template has no SDWAN peer, naming them and the remedy', () => {
+    const sut = given([created]).when({ type: 'AssignModule', data: { module: v1, unpeeredInstances: ['inst-a', 'inst-b'] } });
+    expect(sut).toThrow(
+      expect.objectContaining({
+        code: 'MissingSdwanPeerError',
+        message: expect.stringMatching(/inst-a, inst-b .*no SDWAN peer.*system_sdwan_attach_peer/),
+        details: expect.objectContaining({ instance_ids: ['inst-a', 'inst-b'], remedy: 'system_sdwan_attach_peer' }),
+      }),
+    );
+    const k3s: ModuleFacts = { ...v1, moduleId: 'mod-k3s', name: 'k3s', runtime: 'k3s-server' };
+    expect(given([created]).when({ type: 'AssignModule', data: { module: k3s, unpeeredInstances: ['inst-a'] } })()).toEqual([assigned(k3s)]);
+  });
+
   it('answers NotFound for a template that does not exist', () => {
     expect(given([]).when(assign(v1))).toThrow(expect.objectContaining({ code: 'NotFound' }));
     expect(given([]).when({ type: 'UnassignModule', data: { moduleId: 'mod-v1' } })).toThrow(expect.objectContaining({ code: 'NotFound' }));

@@ -1,10 +1,11 @@
-import { PlatformError } from '@powernode/contracts';
+import { PlatformError, sdwanActions } from '@powernode/contracts';
 import { handleCommand, type CommandMeta } from '@powernode/eventstore';
 import { templateIdFor } from '../ids.js';
 import type { ModuleSelector, ModuleService } from '../module/module.service.js';
 import { Filters, selectRow, selectRows } from '../read-model.js';
 import type { CatalogRuntime } from '../runtime.js';
-import type { TemplateCommand } from './template.commands.js';
+import { OVERLAY_RUNTIMES, type TemplateCommand } from './template.commands.js';
+import { instancesProjection } from '../instance/instances.projection.js';
 import { templateDecider, templateRef } from './template.decider.js';
 import type { AssignedModule, TemplateState } from './template.evolve.js';
 import { templatesProjection, type TemplateRow } from './templates.projection.js';
@@ -44,7 +45,8 @@ export class TemplateService {
   async assign(templateId: string, selector: ModuleSelector, meta: CommandMeta): Promise<{ template: TemplateRow; module: AssignedModule; assigned: boolean }> {
     await this.load(templateId);
     const module = await this.modules.factsFor(selector);
-    const { row, appended } = await this.execute(templateId, { type: 'AssignModule', data: { module } }, meta);
+    const unpeeredInstances = OVERLAY_RUNTIMES.includes(module.runtime) ? await this.unpeeredInstances(templateId) : [];
+    const { row, appended } = await this.execute(templateId, { type: 'AssignModule', data: { module, unpeeredInstances } }, meta);
     return { template: row, module: { module_id: module.moduleId, name: module.name, version: module.version, runtime: module.runtime }, assigned: appended };
   }
 
@@ -56,6 +58,22 @@ export class TemplateService {
     const data = selector.module_id !== undefined ? { moduleId: selector.module_id } : { moduleName: selector.module_name! };
     const { row, appended } = await this.execute(templateId, { type: 'UnassignModule', data }, meta);
     return { template: row, unassigned: appended };
+  }
+
+  /**
+   * The template's instances (not decommissioned) without an SDWAN peer, asked of the sdwan service;
+   * ServiceUnavailable when it is not running, so nothing is assigned unchecked.
+   */
+  private async unpeeredInstances(templateId: string): Promise<string[]> {
+    const instances = await selectRows(
+      this.runtime,
+      instancesProjection,
+      new Filters().add(`doc->>'node_template_id' = $?`, templateId).raw(`doc->>'status' <> 'decommissioned'`),
+      'key',
+    );
+    if (!instances.length) return [];
+    const reply = (await this.runtime.rpc.callInternal(sdwanActions.sdwanInstancesWithoutPeer, { instance_ids: instances.map((i) => i.id) }, 'catalog')) as { instance_ids: string[] };
+    return reply.instance_ids;
   }
 
   private async execute(templateId: string, command: TemplateCommand, meta: CommandMeta): Promise<{ row: TemplateRow; appended: boolean }> {

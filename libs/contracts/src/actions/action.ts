@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from '../permissions.js';
 
 /** Services that own actions; each answers its actions' NATS subjects in a queue group of this name. */
-export const SERVICES = ['gateway', 'ca', 'catalog', 'handshake'] as const;
+export const SERVICES = ['gateway', 'ca', 'catalog', 'handshake', 'sdwan'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;

@@ -17,6 +17,7 @@ import {
   catalogRecordInstanceAgent,
 } from './catalog.actions.js';
 import { handshakeIssueBootstrapToken } from './handshake.actions.js';
+import * as sdwan from './sdwan.actions.js';
 import { caGetChain, caGetCrl, caListCertificates, caRevokeCertificate, caSign, caStatus, dockerExportOperatorCert } from './ca.actions.js';
 
 /** The one table of operator actions. HTTP routes, gRPC methods and MCP tools are generated from it. */
@@ -45,10 +46,27 @@ export const ACTIONS: readonly ActionDef[] = [
   systemGetInstance,
   systemListInstances,
   systemDecommissionInstance,
+  sdwan.systemSdwanCreateNetwork,
+  sdwan.systemSdwanListNetworks,
+  sdwan.systemSdwanListPeers,
+  sdwan.systemSdwanGetPeer,
+  sdwan.systemSdwanAttachPeer,
+  sdwan.systemSdwanDetachPeer,
+  sdwan.systemSdwanCreateAccessGrant,
+  sdwan.systemSdwanIssueUserDevice,
+  sdwan.systemSdwanRevokeAccessGrant,
+  sdwan.systemSdwanListAccessGrants,
 ];
 
 /** Service-to-service actions: served over NATS with the platform service token, never by the gateway. */
-export const INTERNAL_ACTIONS: readonly ActionDef[] = [caSign, caStatus, catalogRecordInstanceAgent, handshakeIssueBootstrapToken];
+export const INTERNAL_ACTIONS: readonly ActionDef[] = [caSign, caStatus, catalogRecordInstanceAgent,
+  handshakeIssueBootstrapToken,
+  sdwan.sdwanReportNodeWireguard,
+  sdwan.sdwanReportHubWireguard,
+  sdwan.sdwanDesiredForInstance,
+  sdwan.sdwanDesiredForHub,
+  sdwan.sdwanInstancesWithoutPeer,
+];
 
 const byName = new Map(ACTIONS.map((a) => [a.name, a]));
 

@@ -1,0 +1,105 @@
+import type { PeerRow } from '../network/peers.projection.js';
+
+export const PERSISTENT_KEEPALIVE = 25;
+export const BASE_LISTEN_PORT = 51820;
+
+export interface WgPeer {
+  public_key: string;
+  allowed_ips: string[];
+  endpoint?: string;
+  persistent_keepalive: number;
+}
+
+export interface WgInterface {
+  name: string;
+  network_id: string;
+  address: string;
+  listen_port: number;
+  peers: WgPeer[];
+}
+
+export interface DesiredSdwan {
+  interfaces: WgInterface[];
+}
+
+/** A network and its attached peers, in network creation order. */
+export interface NetworkPeers {
+  network: { id: string; created_at: string };
+  peers: PeerRow[];
+}
+
+/** `pn` + the network id's 8 hex: 10 characters (IFNAMSIZ allows 15), unique per machine since network ids are. */
+export function interfaceName(networkId: string): string {
+  return `pn${networkId.replace(/^net-/, '')}`;
+}
+
+function live(peers: PeerRow[]): PeerRow[] {
+  return peers.filter((p) => p.detached_at === undefined);
+}
+
+/** Every other keyed peer of the same network, each allowed exactly its own /128. */
+function peersFor(self: PeerRow, peers: PeerRow[]): WgPeer[] {
+  return live(peers)
+    .filter((p) => p.id !== self.id && p.public_key !== undefined)
+    .sort((a, b) => a.overlay_address.localeCompare(b.overlay_address))
+    .map((p) => ({
+      public_key: p.public_key!,
+      allowed_ips: [`${p.overlay_address}/128`],
+      ...(p.endpoint === undefined ? {} : { endpoint: p.endpoint }),
+      persistent_keepalive: PERSISTENT_KEEPALIVE,
+    }));
+}
+
+function byCreation(networks: NetworkPeers[]): NetworkPeers[] {
+  return [...networks].sort((a, b) => a.network.created_at.localeCompare(b.network.created_at) || a.network.id.localeCompare(b.network.id));
+}
+
+/**
+ * An instance's SDWAN interfaces: one per network it is attached to, with the peers of that network
+ * only (never another network's). Listen ports count up from 51820 in network creation order.
+ */
+export function desiredForInstance(instanceId: string, networks: NetworkPeers[]): DesiredSdwan {
+  const interfaces: WgInterface[] = [];
+  for (const { network, peers } of byCreation(networks)) {
+    const self = live(peers).find((p) => p.role === 'node' && p.node_instance_id === instanceId);
+    if (!self) continue;
+    interfaces.push({
+      name: interfaceName(network.id),
+      network_id: network.id,
+      address: `${self.overlay_address}/128`,
+      listen_port: BASE_LISTEN_PORT + interfaces.length,
+      peers: peersFor(self, peers),
+    });
+  }
+  return { interfaces };
+}
+
+/** The hub's interfaces: one per network, with every keyed node and device peer of it. */
+export function desiredForHub(networks: NetworkPeers[], basePort = BASE_LISTEN_PORT): DesiredSdwan {
+  const interfaces: WgInterface[] = [];
+  for (const { network, peers } of byCreation(networks)) {
+    const hub = live(peers).find((p) => p.role === 'hub');
+    if (!hub) continue;
+    interfaces.push({
+      name: interfaceName(network.id),
+      network_id: network.id,
+      address: `${hub.overlay_address}/128`,
+      listen_port: basePort + interfaces.length,
+      peers: peersFor(hub, peers),
+    });
+  }
+  return { interfaces };
+}
+
+/** The hub's endpoint in the network at `index` (creation order): its reported host, port counted up like its listen ports. */
+export function hubEndpointFor(reported: string, index: number): string {
+  const match = /^(.*):(\d+)$/.exec(reported);
+  if (!match) return reported;
+  return `${match[1]}:${Number(match[2]) + index}`;
+}
+
+/** The base listen port the hub reported (its first network's), or the default. */
+export function hubBasePort(reported: string | undefined): number {
+  const match = reported === undefined ? null : /:(\d+)$/.exec(reported);
+  return match ? Number(match[1]) : BASE_LISTEN_PORT;
+}

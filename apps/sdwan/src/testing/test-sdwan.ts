@@ -1,0 +1,52 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ActionDef } from '@powernode/contracts';
+import { RpcClient, connectNats, createLogger, serviceCaller, type CallerRef } from '@powernode/service-kit';
+import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
+import { loadSdwanConfig, type SdwanConfig } from '../config.js';
+import { startSdwan, type RunningSdwan } from '../sdwan-app.js';
+
+export interface TestSdwan extends RunningSdwan {
+  config: SdwanConfig;
+  platform: TestPlatformEnv;
+  /** Calls an sdwan action over NATS: as the platform (service token) by default, or as an operator. */
+  call(action: ActionDef, input: unknown, options?: { caller?: string; roles?: string[] }): Promise<any>;
+  streamMessages(): Promise<number>;
+  /** Every stored message's raw text, for checks like "this secret is in no event". */
+  streamText(): Promise<string>;
+  destroy(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** A real sdwan service on real NATS and PostgreSQL, its bootstrap endpoint on a free loopback port. */
+export async function startTestSdwan(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}): Promise<TestSdwan> {
+  const config = loadSdwanConfig({ ...platform.env, DATABASE_SCHEMA: platform.schemaOf('sdwan'), SDWAN_HTTP_PORT: '0', ...overrides });
+  const sdwan = await startSdwan(config, createLogger('sdwan', config.LOG_LEVEL));
+  const nc: NatsConnection = await connectNats(config.NATS_URL, 'sdwan-test-client');
+  const rpc = new RpcClient(nc, config.RPC_SUBJECT_PREFIX, { serviceToken: config.PLATFORM_SERVICE_TOKEN });
+  return {
+    ...sdwan,
+    config,
+    platform,
+    call: (action, input, options = {}) => {
+      const caller: CallerRef =
+        options.caller === undefined ? serviceCaller('test') : { account_id: options.caller, name: options.caller, roles: options.roles ?? ['admin'] };
+      return rpc.call(action, { input, caller });
+    },
+    streamMessages: async () => (await (await jetstreamManager(nc)).streams.info(config.EVENT_STREAM)).state.messages,
+    streamText: async () => {
+      const jsm = await jetstreamManager(nc);
+      const last = (await jsm.streams.info(config.EVENT_STREAM)).state.last_seq;
+      const texts: string[] = [];
+      for (let seq = 1; seq <= last; seq += 1) {
+        const msg = await jsm.streams.getMessage(config.EVENT_STREAM, { seq }).catch(() => null);
+        if (msg) texts.push(new TextDecoder().decode(msg.data));
+      }
+      return texts.join('\n');
+    },
+    destroy: async ({ keepData = false } = {}) => {
+      await nc.close();
+      await sdwan.close();
+      if (!keepData) await dropTestPlatform(platform, ['sdwan']);
+    },
+  };
+}
