@@ -1,5 +1,6 @@
 import { PlatformError, type CertificateProfileName } from '@powernode/contracts';
-import { handleCommand, projectionTable, type CommandMeta } from '@powernode/eventstore';
+import { handleCommand, type CommandMeta } from '@powernode/eventstore';
+import { Filters, selectRows } from '@powernode/service-runtime';
 import { buildCsr, exportPrivateKeyPem, generateKeyPair, normalizeSerial, verifyCsr } from '@powernode/pki';
 import type { InternalCaService } from './adapters/internal-ca-service.js';
 import { certificateDecider, certificateRef } from './certificate/certificate.decider.js';
@@ -89,22 +90,12 @@ export class CaService {
   }
 
   async list(filters: { profile?: string; subject?: string; expiring_before?: string; include_revoked: boolean; limit: number }): Promise<CertificateRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('$?', `$${params.length}`));
-    };
-    if (filters.profile) add(`doc->>'profile' = $?`, filters.profile);
-    if (filters.subject) add(`doc->>'subject' = $?`, filters.subject);
-    if (filters.expiring_before) add(`(doc->>'not_after')::timestamptz < $?`, filters.expiring_before);
-    if (!filters.include_revoked) where.push(`NOT (doc->>'revoked')::boolean`);
-    params.push(filters.limit);
-    const rows: { doc: CertificateRow }[] = await this.runtime.db.query(
-      `SELECT doc FROM "${this.runtime.config.DATABASE_SCHEMA}"."${projectionTable(certificatesProjection)}"
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY doc->>'not_before' DESC, key LIMIT $${params.length}`,
-      params,
-    );
-    return rows.map((r) => r.doc);
+    const where = new Filters()
+      .add(`doc->>'profile' = $?`, filters.profile)
+      .add(`doc->>'subject' = $?`, filters.subject)
+      .add(`(doc->>'not_after')::timestamptz < $?`, filters.expiring_before);
+    if (!filters.include_revoked) where.raw(`NOT (doc->>'revoked')::boolean`);
+    return selectRows(this.runtime, certificatesProjection, where, `doc->>'not_before' DESC, key`, filters.limit);
   }
+
 }

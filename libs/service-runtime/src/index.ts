@@ -1,2 +1,3 @@
 export * from './service-runtime.js';
 export * from './traced-projection.js';
+export * from './read-model.js';

@@ -1,7 +1,7 @@
 import { PlatformError, type InstanceProvider, type InstanceStatus } from '@powernode/contracts';
 import { handleCommand, type CommandMeta } from '@powernode/eventstore';
 import { newInstanceId } from '../ids.js';
-import { Filters, selectRow, selectRows } from '../read-model.js';
+import { Filters, selectRow, selectRows } from '@powernode/service-runtime';
 import type { CatalogRuntime } from '../runtime.js';
 import type { TemplateService } from '../template/template.service.js';
 import type { AgentRecord, InstanceCommand } from './instance.commands.js';

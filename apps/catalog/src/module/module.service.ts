@@ -1,7 +1,7 @@
 import { PlatformError, type ModuleRuntime, type ModuleStatus } from '@powernode/contracts';
 import { handleCommand, type CommandMeta } from '@powernode/eventstore';
 import { moduleIdFor } from '../ids.js';
-import { Filters, selectRow, selectRows } from '../read-model.js';
+import { Filters, selectRow, selectRows } from '@powernode/service-runtime';
 import type { CatalogRuntime } from '../runtime.js';
 import type { ModuleFacts } from '../template/template.commands.js';
 import type { ModuleCommand } from './module.commands.js';

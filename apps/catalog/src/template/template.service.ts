@@ -2,7 +2,7 @@ import { PlatformError, sdwanActions } from '@powernode/contracts';
 import { handleCommand, type CommandMeta } from '@powernode/eventstore';
 import { templateIdFor } from '../ids.js';
 import type { ModuleSelector, ModuleService } from '../module/module.service.js';
-import { Filters, selectRow, selectRows } from '../read-model.js';
+import { Filters, selectRow, selectRows } from '@powernode/service-runtime';
 import type { CatalogRuntime } from '../runtime.js';
 import { OVERLAY_RUNTIMES, type TemplateCommand } from './template.commands.js';
 import { instancesProjection } from '../instance/instances.projection.js';

@@ -6,7 +6,7 @@ import { PERSISTENT_KEEPALIVE, type WgPeer } from '../desired/desired-state.js';
 import { renderWgQuick, wireguardKeyPair } from '../desired/wg-quick.js';
 import type { NetworkService } from '../network/network.service.js';
 import type { PeerState } from '../network/network.evolve.js';
-import { selectDocs } from '../read-model.js';
+import { selectDocs } from '@powernode/service-runtime';
 import type { SdwanRuntime } from '../runtime.js';
 import type { AccessGrantCommand } from './access-grant.commands.js';
 import { GONE } from './access-grant.decide.js';

@@ -59,33 +59,26 @@ function byCreation(networks: NetworkPeers[]): NetworkPeers[] {
  * only (never another network's). Listen ports count up from 51820 in network creation order.
  */
 export function desiredForInstance(instanceId: string, networks: NetworkPeers[]): DesiredSdwan {
-  const interfaces: WgInterface[] = [];
-  for (const { network, peers } of byCreation(networks)) {
-    const self = live(peers).find((p) => p.role === 'node' && p.node_instance_id === instanceId);
-    if (!self) continue;
-    interfaces.push({
-      name: interfaceName(network.id),
-      network_id: network.id,
-      address: `${self.overlay_address}/128`,
-      listen_port: BASE_LISTEN_PORT + interfaces.length,
-      peers: peersFor(self, peers),
-    });
-  }
-  return { interfaces };
+  return interfacesAs((peers) => peers.find((p) => p.role === 'node' && p.node_instance_id === instanceId), networks, BASE_LISTEN_PORT);
 }
 
 /** The hub's interfaces: one per network, with every keyed node and device peer of it. */
 export function desiredForHub(networks: NetworkPeers[], basePort = BASE_LISTEN_PORT): DesiredSdwan {
+  return interfacesAs((peers) => peers.find((p) => p.role === 'hub'), networks, basePort);
+}
+
+/** One interface per network in which `self` finds this machine's peer; ports count up in creation order. */
+function interfacesAs(self: (peers: ReturnType<typeof live>) => ReturnType<typeof live>[number] | undefined, networks: NetworkPeers[], basePort: number): DesiredSdwan {
   const interfaces: WgInterface[] = [];
   for (const { network, peers } of byCreation(networks)) {
-    const hub = live(peers).find((p) => p.role === 'hub');
-    if (!hub) continue;
+    const me = self(live(peers));
+    if (!me) continue;
     interfaces.push({
       name: interfaceName(network.id),
       network_id: network.id,
-      address: `${hub.overlay_address}/128`,
+      address: `${me.overlay_address}/128`,
       listen_port: basePort + interfaces.length,
-      peers: peersFor(hub, peers),
+      peers: peersFor(me, peers),
     });
   }
   return { interfaces };

@@ -8,7 +8,7 @@ import { desiredForHub, desiredForInstance, hubBasePort, hubEndpointFor, type De
 import { peerStatus } from '../desired/peer-status.js';
 import { isWireguardKey } from '../desired/wg-quick.js';
 import type { InstallationService } from '../installation/installation.service.js';
-import { selectDocs } from '../read-model.js';
+import { selectDocs } from '@powernode/service-runtime';
 import type { SdwanRuntime } from '../runtime.js';
 import type { NetworkCommand, NewPeer } from './network.commands.js';
 import { networkDecider, networkRef } from './network.decider.js';
