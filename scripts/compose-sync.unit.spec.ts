@@ -6,6 +6,9 @@ import { caEnv } from '../apps/ca/src/config.js';
 import { catalogEnv } from '../apps/catalog/src/config.js';
 import { gatewayEnv } from '../apps/gateway/src/config.js';
 import { handshakeEnv } from '../apps/handshake/src/config.js';
+import { z } from 'zod';
+import { DEFAULT_STATE_DIR } from '../apps/agent/src/cli-args.js';
+import { hubEnv } from '../apps/agent/src/hub/hub-config.js';
 import { sdwanEnv } from '../apps/sdwan/src/config.js';
 import { PLATFORM_ENV, SERVICES, defaultFor } from './services.mjs';
 
@@ -35,6 +38,8 @@ const CONFIG_SCHEMAS: Record<string, { shape: Record<string, unknown> }> = {
   catalog: catalogEnv,
   handshake: handshakeEnv,
   sdwan: sdwanEnv,
+  // The hub is powernode-agent --role platform: its environment schema plus the two fallbacks its command line reads.
+  hub: { shape: { ...hubEnv.shape, POWERNODE_HUB_ENDPOINT: z.string().optional(), POWERNODE_AGENT_STATE_DIR: z.string().default(DEFAULT_STATE_DIR) } },
 };
 
 describe('docker-compose.yml', () => {
@@ -57,6 +62,11 @@ describe('docker-compose.yml', () => {
       expect(sut.build?.context).toBe('.');
       expect(sut.build?.args?.SERVICE_ENTRY).toBe(service.entry);
       expect(sut.environment?.SERVICE_ENTRY).toBe(service.entry);
+    });
+
+    it('passes the same arguments after the entry', () => {
+      const command = Array.isArray(sut.command) ? sut.command.join(' ') : String(sut.command ?? '');
+      expect(command.includes(['"$SERVICE_ENTRY"', ...(service.args ?? [])].join(' ')) || (service.args ?? []).length === 0).toBe(true);
     });
 
     it('sets every variable the service reads', () => {

@@ -9,6 +9,10 @@ export interface EnvSpec {
 export interface ServiceDef {
   name: string;
   entry: string;
+  /** Command-line arguments after the entry. */
+  args?: string[];
+  /** Runs only as root (npm start skips it otherwise). */
+  needsRoot?: boolean;
   env: string[];
 }
 

@@ -183,6 +183,20 @@ export const PLATFORM_ENV = {
     default: '30',
     description: 'How often expired access grants are swept (`access_grant.expired`).',
   },
+  POWERNODE_HUB_ENDPOINT: {
+    default: undefined,
+    perDeployment: true,
+    description: "`host:port` nodes dial the platform's WireGuard hub at (its first network's listen port; each later network counts up). Unset: nodes learn it from the hub's own keepalives. `npm start` sets the local provider's gateway address (INSTANCE_UNDERLAY_IPV4_PREFIX + 1) with port 51820.",
+  },
+  POWERNODE_HUB_INTERVAL_S: {
+    default: '10',
+    description: 'Seconds between hub rounds when no SDWAN event arrives (re-converge, report handshakes); events start a round at once.',
+  },
+  POWERNODE_AGENT_STATE_DIR: {
+    default: '/var/lib/powernode-agent',
+    perDeployment: true,
+    description: "powernode-agent's state directory (identity, WireGuard key, desired state); `npm start` gives the hub `<POWERNODE_STATE_DIR>/hub`.",
+  },
   OTEL_SERVICE_NAME: {
     default: undefined,
     perDeployment: true,
@@ -207,7 +221,7 @@ const BASE_ENV = [
 
 /**
  * The platform services `npm start` supervises and docker-compose.yml runs, one container each.
- * `entry` is relative to the repo root after `npm run build`; `env` lists every variable the service reads.
+ * `entry` is relative to the repo root after `npm run build` (`args` follow it); `env` lists every variable the service reads.
  */
 export const SERVICES = [
   {
@@ -259,6 +273,15 @@ export const SERVICES = [
       'SDWAN_BOOTSTRAP_TTL_S',
       'SDWAN_GRANT_SWEEP_INTERVAL_S',
     ],
+  },
+  {
+    // The platform's own WireGuard peer on every SDWAN network (powernode-agent --role platform): needs root
+    // (or CAP_NET_ADMIN and /dev/net/tun) in the network namespace the services run in.
+    name: 'hub',
+    entry: 'dist/apps/agent/src/main.js',
+    args: ['--role', 'platform'],
+    needsRoot: true,
+    env: ['NATS_URL', 'RPC_SUBJECT_PREFIX', 'EVENT_SUBJECT_PREFIX', 'PLATFORM_SERVICE_TOKEN', 'POWERNODE_HUB_INTERVAL_S', 'POWERNODE_HUB_ENDPOINT', 'POWERNODE_AGENT_STATE_DIR'],
   },
 ];
 

@@ -100,6 +100,13 @@ async function ensureDatabase(url) {
   }
 }
 
+/** The first address after an IPv4 prefix's base (`198.18.0.0/15` → `198.18.0.1`): the local provider's gateway. */
+function gatewayIpv4(prefix) {
+  const octets = prefix.split('/')[0].split('.').map(Number);
+  const value = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3] + 1;
+  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 0xff).join('.');
+}
+
 function redact(url) {
   try {
     const u = new URL(url);
@@ -146,9 +153,18 @@ async function main() {
   // Internal actions (ca_sign, ...) are answered only for callers holding this; one per run unless given.
   if (!process.env.PLATFORM_SERVICE_TOKEN) process.env.PLATFORM_SERVICE_TOKEN = randomBytes(32).toString('base64url');
 
+  const services = SERVICES.filter((service) => {
+    if (!service.needsRoot || process.getuid?.() === 0) return true;
+    log(`not starting ${service.name}: it needs root (WireGuard interfaces); the overlay will not reach this machine`);
+    return false;
+  });
+  // The hub advertises the local provider's gateway, which every local instance reaches through its default route.
+  if (!process.env.POWERNODE_HUB_ENDPOINT && env('INSTANCE_PROVIDER') === 'local') process.env.POWERNODE_HUB_ENDPOINT = `${gatewayIpv4(env('INSTANCE_UNDERLAY_IPV4_PREFIX'))}:51820`;
+  if (!process.env.POWERNODE_AGENT_STATE_DIR) process.env.POWERNODE_AGENT_STATE_DIR = path.resolve(env('POWERNODE_STATE_DIR'), 'hub');
+
   const { superviseServices } = await import('./supervise.mjs');
   // The gateway prints the operator token path and a curl example once it listens.
-  process.exit(await superviseServices(SERVICES, { cwd: root }));
+  process.exit(await superviseServices(services, { cwd: root }));
 }
 
 main().catch((err) => {

@@ -20,7 +20,7 @@ export async function superviseServices(services, { cwd = process.cwd(), env = p
     services.map((service, i) => ({
       name: service.name,
       // exec: the shell is replaced by node, so signals reach the service itself.
-      command: `exec node --enable-source-maps ${service.entry}`,
+      command: ['exec node --enable-source-maps', service.entry, ...(service.args ?? [])].join(' '),
       env: serviceEnv(service, env),
       cwd,
       prefixColor: COLORS[i % COLORS.length],

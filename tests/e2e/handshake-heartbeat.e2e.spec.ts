@@ -28,8 +28,9 @@ describe('handshake heartbeat', () => {
 
   it('wakes a held long-poll when a module is assigned to the instance’s template', async () => {
     const agent = await sut.enrolAgent();
-    const { version } = (await beat(agent)).body.desired;
+    // The peer first: it is part of the desired state (its SDWAN interface).
     await sut.attachPeer(agent.instanceId);
+    const { version } = (await beat(agent)).body.desired;
     const held = beat(agent, { desired_version: version, wait_s: 20 });
     await sut.catalog.call(catalogActions.systemAssignModuleToTemplate, { template_id: agent.templateId, module_name: 'docker-engine' });
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('long-poll not woken within 5 s')), 5_000).unref());

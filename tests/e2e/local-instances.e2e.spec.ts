@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { dropTestPlatform, eventually, testPlatformEnv } from '@powernode/testing';
 import { buildAgent } from '../../apps/agent/src/testing/agent-process.js';
 import { startTestCa, type TestCa } from '../../apps/ca/src/testing/test-ca.js';
-import { startTestCatalog, type TestCatalog } from '../../apps/catalog/src/testing/test-catalog.js';
+import { localProviderOverrides, startTestCatalog, type TestCatalog } from '../../apps/catalog/src/testing/test-catalog.js';
 import { startTestGateway, type TestGateway } from '../../apps/gateway/src/testing/test-gateway.js';
 import { startTestHandshake, type TestHandshake } from '../../apps/handshake/src/testing/test-handshake.js';
 import { startTestSdwan, type TestSdwan } from '../../apps/sdwan/src/testing/test-sdwan.js';
@@ -44,15 +44,7 @@ describe('local NodeInstances with real agents', () => {
     stateDir = await mkdtemp(join(tmpdir(), 'powernode-instances-'));
     ca = await startTestCa(platform);
     handshake = await startTestHandshake(platform, { HANDSHAKE_HOST: '::', HEARTBEAT_INTERVAL_S: '1' });
-    catalog = await startTestCatalog(platform, {
-      INSTANCE_PROVIDER: 'local',
-      INSTANCE_NAME_PREFIX: PREFIX,
-      AGENT_ENTRY: agent.mainJs,
-      AGENT_PLATFORM_PORT: String(handshake.port),
-      // Only events drive the provider here, so a killed agent stays dead until the test restarts it.
-      INSTANCE_RECONCILE_INTERVAL_S: '3600',
-      POWERNODE_STATE_DIR: stateDir,
-    });
+    catalog = await startTestCatalog(platform, localProviderOverrides({ prefix: PREFIX, agentEntry: agent.mainJs, handshakePort: handshake.port, stateDir }));
     sdwan = await startTestSdwan(platform);
     gateway = await startTestGateway(platform);
     mcp = new Client({ name: 'e2e-instances', version: '1' });

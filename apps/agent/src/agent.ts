@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { bootstrapTokenFingerprint } from './bootstrap-token.js';
-import type { AgentOptions } from './cli-args.js';
+import type { AgentOptions, NodeAgentOptions } from './cli-args.js';
 import { enrol } from './enrolment.js';
 import { AgentFatalError } from './errors.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
@@ -13,6 +13,11 @@ import { SdwanReconciler } from './reconcile/sdwan/sdwan-reconciler.js';
 /** Enrols (or reuses the stored identity), then heartbeats and reconciles until `signal` aborts. */
 export async function runAgent(options: AgentOptions, logger: Logger, signal: AbortSignal): Promise<void> {
   await ensurePrivateDir(options.stateDir);
+  if (options.role === 'platform') {
+    // Loaded only here: the hub speaks NATS, which a node agent never needs.
+    const { runHub } = await import('./hub/hub.js');
+    return runHub(options, logger, signal);
+  }
   const store = new IdentityStore(options.stateDir);
   const identity = await obtainIdentity(store, options, logger, signal);
   if (identity === undefined) return; // stopped while enrolling
@@ -22,7 +27,7 @@ export async function runAgent(options: AgentOptions, logger: Logger, signal: Ab
   await new HeartbeatLoop({ identity, store, platformUrl: options.platformUrl, reconcilers, logger }).run(signal);
 }
 
-async function obtainIdentity(store: IdentityStore, options: AgentOptions, logger: Logger, signal: AbortSignal): Promise<AgentIdentity | undefined> {
+async function obtainIdentity(store: IdentityStore, options: NodeAgentOptions, logger: Logger, signal: AbortSignal): Promise<AgentIdentity | undefined> {
   const pin = options.bootstrapToken === undefined ? undefined : bootstrapTokenFingerprint(options.bootstrapToken);
   const stored = await store.load();
   const problem = stored === undefined ? 'no stored identity' : identityProblem(stored, new Date(), pin);

@@ -6,20 +6,33 @@ export const DEFAULT_STATE_DIR = '/var/lib/powernode-agent';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** `node` runs on a managed machine; `platform` (the hub peer) is reserved for a later issue. */
-export type AgentRole = 'node';
+/** `node` runs on a managed machine; `platform` is the platform's own WireGuard hub peer, beside the services. */
+export type AgentRole = 'node' | 'platform';
 
-export interface AgentOptions {
-  platformUrl: URL;
-  bootstrapToken?: string;
+interface CommonOptions {
   stateDir: string;
-  role: AgentRole;
   logLevel: LogLevel;
 }
 
+export interface NodeAgentOptions extends CommonOptions {
+  role: 'node';
+  platformUrl: URL;
+  bootstrapToken?: string;
+}
+
+export interface HubAgentOptions extends CommonOptions {
+  role: 'platform';
+  /** `host:port` nodes dial the hub at (its first network's listen port; later networks count up). */
+  endpoint?: string;
+}
+
+export type AgentOptions = NodeAgentOptions | HubAgentOptions;
+
 export const USAGE = `usage: powernode-agent --platform-url https://<host>:<port> [--bootstrap-token pnb1...]
-                       [--state-dir ${DEFAULT_STATE_DIR}] [--role node] [--log-level info]
-environment fallbacks: POWERNODE_PLATFORM_URL, POWERNODE_BOOTSTRAP_TOKEN, POWERNODE_AGENT_STATE_DIR`;
+                       [--state-dir ${DEFAULT_STATE_DIR}] [--log-level info]
+       powernode-agent --role platform [--endpoint <host>:<port>] [--state-dir <dir>] [--log-level info]
+environment fallbacks: POWERNODE_PLATFORM_URL, POWERNODE_BOOTSTRAP_TOKEN, POWERNODE_AGENT_STATE_DIR, POWERNODE_HUB_ENDPOINT
+--role platform talks to the platform over NATS (NATS_URL, RPC_SUBJECT_PREFIX, EVENT_SUBJECT_PREFIX, PLATFORM_SERVICE_TOKEN)`;
 
 /** Parses the command line (flags win over the environment); UsageError names what is wrong. */
 export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): AgentOptions {
@@ -34,6 +47,7 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): AgentOpt
         'bootstrap-token': { type: 'string' },
         'state-dir': { type: 'string' },
         role: { type: 'string' },
+        endpoint: { type: 'string' },
         'log-level': { type: 'string' },
       },
     }));
@@ -41,26 +55,42 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): AgentOpt
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
 
+  const logLevel = values['log-level'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const stateDir = nonEmpty(values['state-dir']) ?? nonEmpty(env.POWERNODE_AGENT_STATE_DIR) ?? DEFAULT_STATE_DIR;
+
+  const role = values.role ?? 'node';
+  if (role === 'platform') {
+    if (values['platform-url'] !== undefined || values['bootstrap-token'] !== undefined) {
+      throw new UsageError('--role platform takes no --platform-url or --bootstrap-token: the hub speaks to the platform over NATS');
+    }
+    const endpoint = nonEmpty(values.endpoint) ?? nonEmpty(env.POWERNODE_HUB_ENDPOINT);
+    return { role, stateDir, logLevel: logLevel as LogLevel, ...(endpoint === undefined ? {} : { endpoint: parseEndpoint(endpoint) }) };
+  }
+  if (role !== 'node') throw new UsageError(`--role must be "node" or "platform", got "${role}"`);
+  if (values.endpoint !== undefined) throw new UsageError('--endpoint is for --role platform; a node reports the address the platform sees it at');
+
   const rawUrl = nonEmpty(values['platform-url']) ?? nonEmpty(env.POWERNODE_PLATFORM_URL);
   if (rawUrl === undefined) throw new UsageError(`--platform-url (or POWERNODE_PLATFORM_URL) is required\n${USAGE}`);
 
   const bootstrapToken = nonEmpty(values['bootstrap-token']) ?? nonEmpty(env.POWERNODE_BOOTSTRAP_TOKEN);
   if (bootstrapToken !== undefined) bootstrapTokenFingerprint(bootstrapToken);
 
-  const role = values.role ?? 'node';
-  if (role === 'platform') throw new UsageError('--role platform (the hub peer) is not supported yet; use --role node');
-  if (role !== 'node') throw new UsageError(`--role must be "node", got "${role}"`);
-
-  const logLevel = values['log-level'] ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-
   return {
+    role,
     platformUrl: parsePlatformUrl(rawUrl),
     ...(bootstrapToken === undefined ? {} : { bootstrapToken: bootstrapToken.trim() }),
-    stateDir: nonEmpty(values['state-dir']) ?? nonEmpty(env.POWERNODE_AGENT_STATE_DIR) ?? DEFAULT_STATE_DIR,
-    role,
+    stateDir,
     logLevel: logLevel as LogLevel,
   };
+}
+
+/** `host:port` or `[v6]:port`, as WireGuard writes endpoints. */
+export function parseEndpoint(raw: string): string {
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[0-9.]+|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw.trim());
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65535) throw new UsageError(`--endpoint "${raw}" must be host:port or [v6]:port, e.g. 198.18.0.1:51820`);
+  return `${match[1]}:${port}`;
 }
 
 /** An https origin (host may be an IPv6 literal in brackets); no path, query, fragment or credentials. */

@@ -1,4 +1,4 @@
-import { DEFAULT_STATE_DIR, dialHost, parseAgentArgs } from './cli-args.js';
+import { DEFAULT_STATE_DIR, dialHost, parseAgentArgs, type NodeAgentOptions } from './cli-args.js';
 import { UsageError } from './errors.js';
 
 const TOKEN = `pnb1.${'a'.repeat(64)}.${'s'.repeat(43)}`;
@@ -10,7 +10,7 @@ describe(parseAgentArgs.name, () => {
   });
 
   it('accepts an IPv6 literal and dials it without brackets', () => {
-    const sut = parseAgentArgs(['--platform-url', 'https://[fd5e:7e57:0:1::1]:8443'], {});
+    const sut = parseAgentArgs(['--platform-url', 'https://[fd5e:7e57:0:1::1]:8443'], {}) as NodeAgentOptions;
     expect(dialHost(sut.platformUrl)).toBe('fd5e:7e57:0:1::1');
     expect(sut.platformUrl.port).toBe('8443');
   });
@@ -27,7 +27,10 @@ describe(parseAgentArgs.name, () => {
     [['--platform-url', 'not a url'], /not a URL/],
     [['--platform-url', 'https://h:1/agent'], /origin only/],
     [['--platform-url', 'https://h:1', '--bootstrap-token', 'pnb1.short.secret'], /not a pnb1 token/],
-    [['--platform-url', 'https://h:1', '--role', 'platform'], /not supported yet/],
+    [['--platform-url', 'https://h:1', '--role', 'platform'], /takes no --platform-url/],
+    [['--role', 'platform', '--endpoint', 'nohost'], /must be host:port/],
+    [['--role', 'platform', '--endpoint', '[fd00::1]:70000'], /must be host:port/],
+    [['--platform-url', 'https://h:1', '--endpoint', '10.0.0.1:51820'], /--endpoint is for --role platform/],
     [['--platform-url', 'https://h:1', '--role', 'hub'], /--role must be/],
     [['--platform-url', 'https://h:1', '--log-level', 'loud'], /--log-level/],
     [['--platform-url', 'https://h:1', '--unknown'], /Unknown option/],
@@ -39,6 +42,12 @@ describe(parseAgentArgs.name, () => {
       expect(error).toBeInstanceOf(UsageError);
       expect((error as UsageError).exitCode).toBe(2);
     }
+  });
+
+  it('reads the platform role: no platform URL, an optional hub endpoint', () => {
+    expect(parseAgentArgs(['--role', 'platform'], {})).toEqual({ role: 'platform', stateDir: DEFAULT_STATE_DIR, logLevel: 'info' });
+    expect(parseAgentArgs(['--role', 'platform', '--endpoint', '[fd5e:7e57::1]:51820'], {})).toMatchObject({ endpoint: '[fd5e:7e57::1]:51820' });
+    expect(parseAgentArgs(['--role', 'platform'], { POWERNODE_HUB_ENDPOINT: '198.18.0.1:51820' })).toMatchObject({ endpoint: '198.18.0.1:51820' });
   });
 
   it('never repeats the token in its error', () => {

@@ -77,8 +77,11 @@ export class HeartbeatLoop {
         this.backoff.reset();
         if (this.desired === undefined || response.desired.version !== this.desired.version) {
           await this.apply(response.desired, signal);
-        } else if (Date.now() - started < EARLY_ANSWER_MS && waitS > 0) {
-          await sleep(Math.min(response.heartbeat_interval_s, LONG_POLL_WAIT_S) * 1000, signal);
+        } else {
+          // Unchanged: converge again anyway (a daemon died, an interface vanished) and refresh the facts
+          // (WireGuard handshakes) the next heartbeat carries.
+          this.runtimes = await runReconcilers(this.options.reconcilers, this.desired, signal, logger);
+          if (Date.now() - started < EARLY_ANSWER_MS && waitS > 0) await sleep(Math.min(response.heartbeat_interval_s, LONG_POLL_WAIT_S) * 1000, signal);
         }
       }
     } finally {

@@ -29,7 +29,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-logger.info({ version: AGENT_VERSION, platform_url: options.platformUrl.origin, state_dir: options.stateDir, role: options.role }, 'powernode-agent starting');
+const target = options.role === 'node' ? { platform_url: options.platformUrl.origin } : { endpoint: options.endpoint ?? null };
+logger.info({ version: AGENT_VERSION, ...target, state_dir: options.stateDir, role: options.role }, 'powernode-agent starting');
 try {
   await runAgent(options, logger, stop.signal);
   logger.info('stopped');

@@ -15,6 +15,7 @@ import { keepServerIdentityFresh } from './http/renew-server-identity.js';
 import { obtainServerIdentity } from './http/server-identity.js';
 import { Liveness } from './liveness/liveness.js';
 import { startHandshakeRuntime, type HandshakeRuntime } from './runtime.js';
+import { WireguardRelay } from './sdwan/wireguard-relay.js';
 import { BootstrapTokens } from './tokens/bootstrap-tokens.js';
 
 export interface RunningHandshake {
@@ -40,10 +41,13 @@ export async function startHandshake(config: HandshakeConfig, logger: Logger = c
     const reader = new DesiredStateReader(runtime);
     const longPoll = new LongPoll(runtime, reader);
     const liveness = new Liveness(runtime, () => longPoll.heldInstances());
-    const agents = new AgentService(runtime, current, tokens, new AgentCertificates(runtime.db, schema), reader, longPoll, liveness);
+    const relay = new WireguardRelay(runtime);
+    const agents = new AgentService(runtime, current, tokens, new AgentCertificates(runtime.db, schema), reader, longPoll, liveness, relay);
     longPoll.start();
     liveness.start();
     stops.push(() => liveness.stop());
+    // Runs once the server closed (no new reports) and before NATS closes: relays under way finish.
+    stops.push(() => relay.stop());
     const server = createAgentServer(current, agents, logger);
     server.listen(config.HANDSHAKE_PORT, config.HANDSHAKE_HOST);
     await once(server, 'listening');

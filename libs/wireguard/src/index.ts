@@ -14,3 +14,4 @@ export {
 export { sweepWireguard, type SweepResult } from './sweep.js';
 export { socketPath, WIREGUARD_SOCKET_DIR } from './uapi-socket.js';
 export { CommandError } from './exec.js';
+export { parseWgQuick, type WgQuickConfig } from './wg-quick.js';

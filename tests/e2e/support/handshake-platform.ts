@@ -1,4 +1,5 @@
-// CA + catalog + handshake as one test platform, and agents that enrol against it.
+// CA + catalog + handshake + sdwan as one test platform, and agents that enrol against it.
+import type { z } from 'zod';
 import { caActions, catalogActions, sdwanActions } from '@powernode/contracts';
 import { dropTestPlatform, testPlatformEnv } from '@powernode/testing';
 import { startTestCa, type TestCa } from '../../../apps/ca/src/testing/test-ca.js';
@@ -6,6 +7,8 @@ import { startTestCatalog, type TestCatalog } from '../../../apps/catalog/src/te
 import { agentKeyAndCsr, agentRequest, testFacts } from '../../../apps/handshake/src/testing/agent-client.js';
 import { startTestHandshake, type TestHandshake } from '../../../apps/handshake/src/testing/test-handshake.js';
 import { startTestSdwan, type TestSdwan } from '../../../apps/sdwan/src/testing/test-sdwan.js';
+
+export type SdwanPeer = z.output<typeof sdwanActions.systemSdwanAttachPeer.output>['peer'];
 
 export interface EnrolledAgent {
   instanceId: string;
@@ -24,8 +27,14 @@ export interface HandshakePlatform {
   provision(): Promise<{ instanceId: string; templateId: string }>;
   /** Provisions an instance and enrols an agent for it with a fresh bootstrap token. */
   enrolAgent(): Promise<EnrolledAgent>;
-  /** Attaches the instance to the platform's test network (what docker-engine needs first). */
-  attachPeer(instanceId: string): Promise<void>;
+  /** The platform's test network. */
+  networkId: string;
+  /** A new SDWAN network; its id. */
+  createNetwork(name: string): Promise<string>;
+  /** Attaches the instance to a network (the test network by default: what docker-engine needs first); the peer. */
+  attachPeer(instanceId: string, networkId?: string): Promise<SdwanPeer>;
+  /** Stops the sdwan service for good (an outage for the rest of the file). */
+  stopSdwan(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -37,6 +46,7 @@ export async function startHandshakePlatform(overrides: Record<string, string> =
   const catalog = await startTestCatalog(platform);
   const handshake = await startTestHandshake(platform, overrides);
   const sdwan = await startTestSdwan(platform);
+  let sdwanRunning = true;
   const { network } = await sdwan.call(sdwanActions.systemSdwanCreateNetwork, { name: 'handshake-tests' });
   const { chain_pem } = await ca.call(caActions.caGetChain, {});
   const root: string = chain_pem[chain_pem.length - 1];
@@ -51,6 +61,7 @@ export async function startHandshakePlatform(overrides: Record<string, string> =
     handshake,
     sdwan,
     root,
+    networkId: network.id,
     provision,
     enrolAgent: async () => {
       const { instanceId, templateId } = await provision();
@@ -60,11 +71,15 @@ export async function startHandshakePlatform(overrides: Record<string, string> =
       if (res.status !== 200) throw new Error(`enrol failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { instanceId, templateId, tls: { ca: [root], cert: res.body.certificate_pem + res.body.chain_pem[0], key: keyPem } };
     },
-    attachPeer: async (instanceId) => {
-      await sdwan.call(sdwanActions.systemSdwanAttachPeer, { network_id: network.id, node_instance_id: instanceId });
+    createNetwork: async (name) => (await sdwan.call(sdwanActions.systemSdwanCreateNetwork, { name })).network.id,
+    attachPeer: async (instanceId, networkId = network.id) =>
+      (await sdwan.call(sdwanActions.systemSdwanAttachPeer, { network_id: networkId, node_instance_id: instanceId })).peer,
+    stopSdwan: async () => {
+      sdwanRunning = false;
+      await sdwan.destroy({ keepData: true });
     },
     destroy: async () => {
-      await sdwan.destroy({ keepData: true });
+      if (sdwanRunning) await sdwan.destroy({ keepData: true });
       await handshake.destroy({ keepData: true });
       await catalog.destroy({ keepData: true });
       await ca.destroy({ keepData: true });

@@ -43,3 +43,19 @@ export async function startTestCatalog(platform: TestPlatformEnv = testPlatformE
     },
   };
 }
+
+/**
+ * Overrides for a catalog whose local provider runs real instances: namespaces under `prefix`, each with the built
+ * agent dialling the test handshake. Only events drive the provider (no periodic reconcile), so a test that kills
+ * an agent decides when it comes back.
+ */
+export function localProviderOverrides(options: { prefix: string; agentEntry: string; handshakePort: number; stateDir: string }): Record<string, string> {
+  return {
+    INSTANCE_PROVIDER: 'local',
+    INSTANCE_NAME_PREFIX: options.prefix,
+    AGENT_ENTRY: options.agentEntry,
+    AGENT_PLATFORM_PORT: String(options.handshakePort),
+    INSTANCE_RECONCILE_INTERVAL_S: '3600',
+    POWERNODE_STATE_DIR: options.stateDir,
+  };
+}

@@ -6,10 +6,19 @@ import type { AgentIdentity } from '../http/client-identity.js';
 import type { ServerIdentity } from '../http/server-identity.js';
 import type { Liveness } from '../liveness/liveness.js';
 import type { HandshakeRuntime } from '../runtime.js';
+import type { WireguardRelay } from '../sdwan/wireguard-relay.js';
 import { invalidToken, type BootstrapTokens } from '../tokens/bootstrap-tokens.js';
 import type { AgentCertificates } from './agent-certificates.js';
 
 type Signed = ReturnType<typeof caActions.caSign.output.parse>;
+
+/** The heartbeat's HTTP request as the service needs it. */
+export interface HeartbeatRequestContext {
+  /** Ends the long-poll when the agent goes away. */
+  signal: AbortSignal;
+  /** The TCP peer address the request came from: the agent's observed underlay address. */
+  remoteAddress: string | undefined;
+}
 
 /** The agent-facing use cases: enrol, heartbeat (long-poll), renew. The HTTPS layer only parses and routes. */
 export class AgentService {
@@ -21,6 +30,7 @@ export class AgentService {
     private readonly reader: DesiredStateReader,
     private readonly longPoll: LongPoll,
     private readonly liveness: Liveness,
+    private readonly wireguard: WireguardRelay,
   ) {}
 
   private get intervalS(): number {
@@ -50,17 +60,19 @@ export class AgentService {
     }
   }
 
-  async heartbeat(agent: AgentIdentity, body: unknown, signal: AbortSignal) {
+  async heartbeat(agent: AgentIdentity, body: unknown, { signal, remoteAddress }: HeartbeatRequestContext) {
     await this.certificates.check(agent);
     const request = parseInput(agentProtocol.heartbeatRequest, body, 'heartbeat request');
     if (request.instance_id !== agent.instanceId) {
       throw new PlatformError('PermissionDenied', `this certificate speaks for ${agent.instanceId}, not ${request.instance_id}`, { instance_id: request.instance_id });
     }
+    // In the background: the key and endpoint reach the sdwan service whatever this heartbeat's outcome.
+    this.wireguard.relay(agent.instanceId, request.facts.runtimes, remoteAddress);
     const { desired, templateId } = await this.reader.read(agent.instanceId);
     await this.liveness.beat(agent.instanceId, request.facts);
     const answer = (state: typeof desired, changed: boolean) => ({ desired: state, changed, heartbeat_interval_s: this.intervalS });
     if (desired.version !== request.desired_version || request.wait_s === 0) return answer(desired, desired.version !== request.desired_version);
-    const changed = await this.longPoll.wait(agent.instanceId, templateId, desired.version, request.wait_s * 1000, signal);
+    const changed = await this.longPoll.wait(agent.instanceId, templateId, desired, request.wait_s * 1000, signal);
     return changed ? answer(changed, true) : answer(desired, false);
   }
 

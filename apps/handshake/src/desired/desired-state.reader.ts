@@ -1,4 +1,4 @@
-import { PlatformError } from '@powernode/contracts';
+import { PlatformError, sdwanActions } from '@powernode/contracts';
 import { projectionTable } from '@powernode/eventstore';
 import type { HandshakeRuntime } from '../runtime.js';
 import {
@@ -8,9 +8,9 @@ import {
   type DesiredInstanceRow,
   type DesiredTemplateRow,
 } from './catalog-views.projection.js';
-import { composeDesiredState, type DesiredState } from './desired-state.js';
+import { composeDesiredState, type DesiredSdwan, type DesiredState } from './desired-state.js';
 
-/** Reads an instance's desired state from the handshake's own projections of catalog events. */
+/** Reads an instance's desired state: modules from the handshake's own projections of catalog events, SDWAN from the sdwan service. */
 export class DesiredStateReader {
   constructor(private readonly runtime: HandshakeRuntime) {}
 
@@ -27,7 +27,11 @@ export class DesiredStateReader {
     return row;
   }
 
+  /** Fails when the sdwan service does: a state without `sdwan` would make the agent tear its tunnels down. */
   async read(instanceId: string): Promise<{ desired: DesiredState; templateId: string }> {
+    const sdwan = this.sdwan(instanceId);
+    // Settled here, awaited below: a catalog error must not leave the sdwan call's rejection unhandled.
+    sdwan.catch(() => undefined);
     const instance = await this.instance(instanceId);
     const templates: { doc: DesiredTemplateRow }[] = await this.runtime.db.query(`SELECT doc FROM ${this.table(projectionTable(desiredTemplatesProjection))} WHERE key = $1`, [
       instance.template_id,
@@ -38,7 +42,18 @@ export class DesiredStateReader {
           assigned.map((m) => m.module_id),
         ])
       : [];
-    const desired = composeDesiredState(instanceId, assigned, new Map(configs.map((c) => [c.key, c.config ?? {}])));
+    const desired = composeDesiredState(instanceId, assigned, new Map(configs.map((c) => [c.key, c.config ?? {}])), await sdwan);
     return { desired, templateId: instance.template_id };
+  }
+
+  /** The instance's WireGuard interfaces, validated on receipt: a malformed answer is an unavailable service. */
+  private async sdwan(instanceId: string): Promise<DesiredSdwan> {
+    const action = sdwanActions.sdwanDesiredForInstance;
+    const output = await this.runtime.rpc.callInternal(action, { instance_id: instanceId }, 'handshake');
+    const parsed = action.output.safeParse(output);
+    if (!parsed.success) {
+      throw new PlatformError('ServiceUnavailable', `malformed ${action.name} answer from the sdwan service`, { service: 'sdwan', issues: parsed.error.issues.map((i) => i.message) });
+    }
+    return parsed.data;
   }
 }

@@ -3,32 +3,46 @@ import type { EventEnvelope } from '@powernode/contracts';
 import { tailEvents } from '@powernode/eventstore';
 import type { HandshakeRuntime } from '../runtime.js';
 import type { DesiredStateReader } from './desired-state.reader.js';
-import type { DesiredState } from './desired-state.js';
+import { marksOf, type Mark } from './event-marks.js';
+import { networkIdsOf, type DesiredState } from './desired-state.js';
 
 const RECENT_MS = 5_000;
+/** The one delayed re-read after an SDWAN event that seemed to change nothing (see `refresh`). */
+const SDWAN_LAG_RETRY_MS = 200;
 
 interface Waiter {
   instanceId: string;
   templateId: string;
+  /** Networks the held state has an interface on: their events may change it. */
+  networkIds: readonly string[];
   heldVersion: string;
   settle(outcome: { desired?: DesiredState; error?: unknown }): void;
 }
 
-/** Which waiters an event may concern: by template, by instance, or all (module config). */
-type Scope = { templates: Set<string>; instances: Set<string>; all: boolean };
+/** The waiters the events since the last refresh may concern (see `Mark`). */
+interface Scope {
+  templates: Set<string>;
+  instances: Set<string>;
+  all: boolean;
+  sdwanInstances: Set<string>;
+  networks: Set<string>;
+}
+
+const emptyScope = (): Scope => ({ templates: new Set(), instances: new Set(), all: false, sdwanInstances: new Set(), networks: new Set() });
 
 /**
- * Held heartbeats. Every replica tails `system.catalog` live (a core subscription, so each replica sees every
- * event); an event that may change a waiter's desired state re-reads it once the projections caught up with the
- * stream, once per affected instance (never a poll per waiter). A change answers at once.
+ * Held heartbeats. Every replica tails `system.catalog` and `system.sdwan` live (core subscriptions, so each
+ * replica sees every event); an event that may change a waiter's desired state re-reads it once the projections
+ * caught up with the stream, once per affected instance (never a poll per waiter). A change answers at once.
  */
 export class LongPoll {
   private readonly waiters = new Set<Waiter>();
-  private pending: Scope = { templates: new Set(), instances: new Set(), all: false };
+  private pending: Scope = emptyScope();
   private running: Promise<void> | null = null;
   /** When each scope last saw an event: a waiter registering right after one must not miss it. */
   private readonly recent = new Map<string, number>();
-  private tail?: { stop(): void };
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private tails: { stop(): void }[] = [];
 
   constructor(
     private readonly runtime: HandshakeRuntime,
@@ -38,7 +52,7 @@ export class LongPoll {
   start(): void {
     const { config } = this.runtime;
     const store = { stream: config.EVENT_STREAM, subjectPrefix: config.EVENT_SUBJECT_PREFIX, replicas: config.EVENT_STREAM_REPLICAS };
-    this.tail = tailEvents(this.runtime.nc, store, this.runtime.registry, 'system.catalog', (e) => this.onEvent(e));
+    this.tails = ['system.catalog', 'system.sdwan'].map((prefix) => tailEvents(this.runtime.nc, store, this.runtime.registry, prefix, (e) => this.onEvent(e)));
   }
 
   /** Instances with a held heartbeat: they count as heartbeating while held. */
@@ -46,8 +60,8 @@ export class LongPoll {
     return [...new Set([...this.waiters].map((w) => w.instanceId))];
   }
 
-  /** Resolves with the new desired state when it changes from `heldVersion`, or undefined after `waitMs` or `signal`. */
-  wait(instanceId: string, templateId: string, heldVersion: string, waitMs: number, signal: AbortSignal): Promise<DesiredState | undefined> {
+  /** Resolves with the new desired state when it changes from `held`, or undefined after `waitMs` or `signal`. */
+  wait(instanceId: string, templateId: string, held: DesiredState, waitMs: number, signal: AbortSignal): Promise<DesiredState | undefined> {
     return new Promise((resolve, reject) => {
       const done = (outcome: { desired?: DesiredState; error?: unknown }) => {
         if (!this.waiters.delete(waiter)) return;
@@ -56,7 +70,7 @@ export class LongPoll {
         if (outcome.error) reject(outcome.error);
         else resolve(outcome.desired);
       };
-      const waiter: Waiter = { instanceId, templateId, heldVersion, settle: done };
+      const waiter: Waiter = { instanceId, templateId, networkIds: networkIdsOf(held), heldVersion: held.version, settle: done };
       const onAbort = () => done({});
       const timer = setTimeout(() => done({}), waitMs);
       this.waiters.add(waiter);
@@ -67,22 +81,23 @@ export class LongPoll {
 
   /** Answers every held heartbeat (unchanged) and stops tailing. */
   stop(): void {
-    this.tail?.stop();
+    for (const tail of this.tails) tail.stop();
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
     for (const w of [...this.waiters]) w.settle({});
   }
 
   private onEvent(event: EventEnvelope): void {
-    const d = event.data;
-    if (event.kind.startsWith('system.catalog.template.')) this.mark('t', String(d.template_id));
-    else if (event.kind === 'system.catalog.instance.decommissioned') this.mark('i', String(d.instance_id));
-    else if (event.kind === 'system.catalog.module.published') this.mark('all', '');
-    else return;
-    this.schedule();
+    const marks = marksOf(event);
+    for (const { kind, id } of marks) this.mark(kind, id);
+    if (marks.length) this.schedule();
   }
 
-  private mark(kind: 't' | 'i' | 'all', id: string): void {
+  private mark(kind: Mark['kind'], id: string): void {
     if (kind === 't') this.pending.templates.add(id);
     else if (kind === 'i') this.pending.instances.add(id);
+    else if (kind === 's') this.pending.sdwanInstances.add(id);
+    else if (kind === 'n') this.pending.networks.add(id);
     else this.pending.all = true;
     const now = Date.now();
     this.recent.set(`${kind}:${id}`, now);
@@ -93,8 +108,9 @@ export class LongPoll {
   private recheckIfRecent(w: Waiter): void {
     const now = Date.now();
     const seen = (key: string) => now - (this.recent.get(key) ?? -Infinity) <= RECENT_MS;
-    if (!seen(`t:${w.templateId}`) && !seen(`i:${w.instanceId}`) && !seen('all:')) return;
-    this.pending.instances.add(w.instanceId);
+    if (seen(`s:${w.instanceId}`) || w.networkIds.some((n) => seen(`n:${n}`))) this.pending.sdwanInstances.add(w.instanceId);
+    else if (seen(`t:${w.templateId}`) || seen(`i:${w.instanceId}`) || seen('all:')) this.pending.instances.add(w.instanceId);
+    else return;
     this.schedule();
   }
 
@@ -103,28 +119,53 @@ export class LongPoll {
     if (this.running) return;
     this.running = this.refresh().finally(() => {
       this.running = null;
-      if (this.pending.all || this.pending.templates.size || this.pending.instances.size) this.schedule();
+      const p = this.pending;
+      if (p.all || p.templates.size || p.instances.size || p.sdwanInstances.size || p.networks.size) this.schedule();
     });
   }
 
+  /**
+   * Re-reads the affected instances. The handshake's own projections are awaited (`caughtUp`), but the SDWAN
+   * part comes from the sdwan service, which answers from its projections without waiting for them (only its
+   * commands wait), and how far those got is the sdwan service's business (its database, its consumers). The
+   * event reaches us at about the time it reaches them, so a read may miss it: when an SDWAN event seems to
+   * change nothing, that instance is read once more after SDWAN_LAG_RETRY_MS (a projection applies an event
+   * in one short transaction, so that covers the usual lag). One retry bounds the cost of events that really
+   * change nothing for a waiter (its own key report, a peer's unchanged endpoint); a longer lag only costs the
+   * early answer: the agent's next heartbeat carries the old version and gets the new state at once.
+   */
   private async refresh(): Promise<void> {
     const scope = this.pending;
-    this.pending = { templates: new Set(), instances: new Set(), all: false };
-    const affected = [...this.waiters].filter((w) => scope.all || scope.templates.has(w.templateId) || scope.instances.has(w.instanceId));
+    this.pending = emptyScope();
+    const bySdwan = (w: Waiter) => scope.sdwanInstances.has(w.instanceId) || w.networkIds.some((n) => scope.networks.has(n));
+    const affected = [...this.waiters].filter((w) => scope.all || scope.templates.has(w.templateId) || scope.instances.has(w.instanceId) || bySdwan(w));
     if (!affected.length) return;
     await this.caughtUp();
     const byInstance = new Map<string, Waiter[]>();
     for (const w of affected) byInstance.set(w.instanceId, [...(byInstance.get(w.instanceId) ?? []), w]);
+    const lagging: string[] = [];
     await Promise.all(
       [...byInstance].map(async ([instanceId, waiters]) => {
         try {
           const { desired } = await this.reader.read(instanceId);
           for (const w of waiters) if (desired.version !== w.heldVersion) w.settle({ desired });
+          if (waiters.some((w) => desired.version === w.heldVersion && bySdwan(w))) lagging.push(instanceId);
         } catch (error) {
           for (const w of waiters) w.settle({ error });
         }
       }),
     );
+    if (lagging.length) this.retryLater(lagging);
+  }
+
+  /** Marks the instances again after a pause, as plain instance marks: they get no second retry. */
+  private retryLater(instanceIds: string[]): void {
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      for (const id of instanceIds) this.pending.instances.add(id);
+      this.schedule();
+    }, SDWAN_LAG_RETRY_MS);
+    this.retries.add(timer);
   }
 
   /** Waits until the projections applied everything in the stream now (bounded; a late read is retried by the next event). */

@@ -41,7 +41,7 @@ export function createAgentServer(identity: () => ServerIdentity, agents: AgentS
         const body = await readJson(req);
         const closed = new AbortController();
         res.once('close', () => closed.abort());
-        return sendJson(res, 200, await agents.heartbeat(agent, body, closed.signal));
+        return sendJson(res, 200, await agents.heartbeat(agent, body, { signal: closed.signal, remoteAddress: socket.remoteAddress }));
       }
       case AGENT_PATHS.renew: {
         const agent = agentIdentityOf(socket);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PeerRow } from '../network/peers.projection.js';
 
 export const PERSISTENT_KEEPALIVE = 25;
@@ -28,9 +29,15 @@ export interface NetworkPeers {
   peers: PeerRow[];
 }
 
-/** `pn` + the network id's 8 hex: 10 characters (IFNAMSIZ allows 15), unique per machine since network ids are. */
-export function interfaceName(networkId: string): string {
-  return `pn${networkId.replace(/^net-/, '')}`;
+/**
+ * The interface's name on the machine (at most 15 characters). Every wireguard-go on a machine shares one
+ * `/var/run/wireguard`, and local instances share the machine, so a node's name is per peer (network and
+ * instance): `pn-` + 12 hex of a hash of both. The hub has one per network: `pn-<network 8 hex>` (shorter, so
+ * never equal to a node's).
+ */
+export function interfaceName(networkId: string, peerId: string): string {
+  if (peerId === 'hub') return `pn-${networkId.replace(/^net-/, '')}`;
+  return `pn-${createHash('sha256').update(`${networkId}/${peerId}`).digest('hex').slice(0, 12)}`;
 }
 
 function live(peers: PeerRow[]): PeerRow[] {
@@ -74,7 +81,7 @@ function interfacesAs(self: (peers: ReturnType<typeof live>) => ReturnType<typeo
     const me = self(live(peers));
     if (!me) continue;
     interfaces.push({
-      name: interfaceName(network.id),
+      name: interfaceName(network.id, me.id),
       network_id: network.id,
       address: `${me.overlay_address}/128`,
       listen_port: basePort + interfaces.length,

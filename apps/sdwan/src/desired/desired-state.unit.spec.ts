@@ -29,7 +29,7 @@ describe('desired SDWAN state', () => {
     const sut = desiredForInstance('inst-2', networks);
     expect(sut.interfaces).toEqual([
       {
-        name: 'pn0000000a',
+        name: interfaceName(A.id, 'peer-00000002'),
         network_id: A.id,
         address: 'fd00:a::12/128',
         listen_port: 51820,
@@ -45,11 +45,15 @@ describe('desired SDWAN state', () => {
   it('gives unique names and listen ports to an instance on several networks', () => {
     const sut = desiredForInstance('inst-1', networks);
     expect(sut.interfaces.map((i) => [i.name, i.listen_port, i.address])).toEqual([
-      ['pn0000000a', 51820, 'fd00:a::11/128'],
-      ['pn0000000b', 51821, 'fd00:b::11/128'],
+      [interfaceName(A.id, 'peer-00000001'), 51820, 'fd00:a::11/128'],
+      [interfaceName(B.id, 'peer-00000011'), 51821, 'fd00:b::11/128'],
     ]);
+    const [first, second] = sut.interfaces.map((i) => i.name);
+    expect(first).not.toBe(second);
     expect(sut.interfaces[1]!.peers.map((p) => p.allowed_ips[0])).toEqual(['fd00:b::1/128', 'fd00:b::12/128']);
-    expect(interfaceName('net-0123abcd').length).toBeLessThanOrEqual(15);
+    // Local instances share one machine: the same network on another instance needs another name.
+    expect(desiredForInstance('inst-2', networks).interfaces[0]!.name).not.toBe(first);
+    for (const name of [first!, interfaceName('net-0123abcd', 'peer-0123456789abcdef'), interfaceName('net-0123abcd', 'hub')]) expect(name).toMatch(/^pn-[0-9a-f]{8,12}$/);
   });
 
   it('gives a detached or unattached instance nothing', () => {
@@ -60,8 +64,8 @@ describe('desired SDWAN state', () => {
   it('gives the hub every keyed node and device peer, per network', () => {
     const sut = desiredForHub(networks, 51900);
     expect(sut.interfaces.map((i) => [i.name, i.address, i.listen_port, i.peers.map((p) => p.allowed_ips[0])])).toEqual([
-      ['pn0000000a', 'fd00:a::1/128', 51900, ['fd00:a::11/128', 'fd00:a::12/128', 'fd00:a::14/128']],
-      ['pn0000000b', 'fd00:b::1/128', 51901, ['fd00:b::11/128', 'fd00:b::12/128']],
+      ['pn-0000000a', 'fd00:a::1/128', 51900, ['fd00:a::11/128', 'fd00:a::12/128', 'fd00:a::14/128']],
+      ['pn-0000000b', 'fd00:b::1/128', 51901, ['fd00:b::11/128', 'fd00:b::12/128']],
     ]);
     expect(hubEndpointFor('[fd5e::1]:51900', 1)).toBe('[fd5e::1]:51901');
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instanceId } from '../events/catalog.events.js';
 import { PEER_ROLES, PEER_STATUSES, grantId, networkId, peerId, wireguardKey } from '../events/sdwan.events.js';
+import { desiredSdwan } from '../agent/agent-protocol.js';
 import { defineAction } from './action.js';
 
 const network = z.object({
@@ -37,18 +38,7 @@ const grant = z.object({
   status: z.enum(['active', 'pending', 'revoked', 'expired']).optional(),
 });
 
-const wgPeer = z.object({
-  public_key: z.string(),
-  allowed_ips: z.array(z.string()),
-  endpoint: z.string().optional(),
-  persistent_keepalive: z.number().int(),
-});
-
-const desired = z.object({
-  interfaces: z.array(
-    z.object({ name: z.string(), network_id: z.string(), address: z.string(), listen_port: z.number().int(), peers: z.array(wgPeer) }),
-  ),
-});
+const desired = desiredSdwan;
 
 const ttl = z.string().regex(/^\d+[smhd]$/, 'a duration like "24h", "30m", "7d"');
 const deviceNameHint = z.string().min(1).max(64);

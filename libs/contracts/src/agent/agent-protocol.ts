@@ -65,11 +65,34 @@ export const desiredModule = z.object({
   config: z.record(z.string(), z.unknown()),
 });
 
+/** A WireGuard peer of an SDWAN interface: always on the same network, allowed exactly its own /128. */
+export const desiredWireguardPeer = z.object({
+  public_key: z.string(),
+  allowed_ips: z.array(z.string()),
+  endpoint: z.string().optional(),
+  persistent_keepalive: z.number().int().min(0).max(65535).optional(),
+});
+
+/** One SDWAN interface per network the machine is attached to; the name is unique on the machine. */
+export const desiredSdwanInterface = z.object({
+  name: z.string(),
+  network_id: z.string(),
+  address: z.string(),
+  listen_port: z.number().int().min(1).max(65535),
+  peers: z.array(desiredWireguardPeer),
+});
+
+export const desiredSdwan = z.object({ interfaces: z.array(desiredSdwanInterface) });
+export type DesiredSdwan = z.infer<typeof desiredSdwan>;
+export type DesiredSdwanInterface = z.infer<typeof desiredSdwanInterface>;
+
 /** What the platform wants this instance to run; `version` changes whenever any of it changes. */
 export const desiredState = z.object({
   instance_id: z.string(),
   version: z.string(),
   modules: z.array(desiredModule),
+  /** The machine's WireGuard interfaces (absent: none). */
+  sdwan: desiredSdwan.optional(),
 });
 export type DesiredState = z.infer<typeof desiredState>;
 

@@ -79,19 +79,12 @@ export class NetnsLab {
 
   /** A TCP server in `host`'s namespace on [::]:port that answers `hello from <host>`; resolves once it listens. */
   async serve(host: string, port: number): Promise<void> {
-    const script = `require('net').createServer((s)=>s.end('hello from ${host}')).listen(${port},'::',()=>console.log('ready'))`;
-    const child = spawn('nsenter', [`--net=/var/run/netns/${this.ns(host)}`, '--', process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.servers.push(child);
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.once('data', () => resolve());
-      child.once('exit', (code) => reject(new Error(`server in ${host} exited ${code}`)));
-    });
+    this.servers.push(await serveIn(this.ns(host), port, `hello from ${host}`));
   }
 
   /** Connects from `host`'s namespace; resolves with what the server said, or `error: <code>` (bounded by timeoutMs). */
-  async connect(host: string, address: string, port: number, timeoutMs = 1_500): Promise<string> {
-    const script = `const s=require('net').connect({host:process.argv[1],port:${port}});let d='';s.setTimeout(${timeoutMs},()=>{console.log('error: ETIMEDOUT');process.exit(0)});s.on('data',(c)=>d+=c);s.on('end',()=>{console.log(d);process.exit(0)});s.on('error',(e)=>{console.log('error: '+e.code);process.exit(0)})`;
-    return (await sh(['nsenter', `--net=/var/run/netns/${this.ns(host)}`, '--', process.execPath, '-e', script, address], timeoutMs + 10_000)).trim();
+  connect(host: string, address: string, port: number, timeoutMs = 1_500): Promise<string> {
+    return connectFrom(this.ns(host), address, port, timeoutMs);
   }
 
   /** Kills the servers, sweeps this run's WireGuard, deletes its namespaces. */
@@ -101,6 +94,31 @@ export class NetnsLab {
     for (const ns of await namespaces()) if (this.pattern.test(ns)) await sh(['ip', 'netns', 'del', ns]).catch(() => undefined);
     await rm(`${OWNERS}/${this.prefix}.pid`, { force: true });
   }
+}
+
+/** Runs `node -e script args…` in a named namespace (`undefined`: this process's own). */
+function nodeIn(netns: string | undefined, script: string, args: string[] = []): [string, string[]] {
+  const node = [process.execPath, '-e', script, ...args];
+  return netns === undefined ? [node[0]!, node.slice(1)] : ['nsenter', [`--net=/var/run/netns/${netns}`, '--', ...node]];
+}
+
+/** A TCP server in `netns` on [::]:port answering `reply` to every connection; resolves once it listens. Kill it when done. */
+export async function serveIn(netns: string | undefined, port: number, reply: string): Promise<ChildProcess> {
+  const script = `require('net').createServer((s)=>s.end(process.argv[1])).listen(${port},'::',()=>console.log('ready'))`;
+  const [command, args] = nodeIn(netns, script, [reply]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`server in ${netns ?? 'this namespace'} exited ${code}`)));
+  });
+  return child;
+}
+
+/** Connects from `netns` to address:port; resolves with what the server said, or `error: <code>` (bounded by timeoutMs). */
+export async function connectFrom(netns: string | undefined, address: string, port: number, timeoutMs = 1_500): Promise<string> {
+  const script = `const s=require('net').connect({host:process.argv[1],port:${port}});let d='';s.setTimeout(${timeoutMs},()=>{console.log('error: ETIMEDOUT');process.exit(0)});s.on('data',(c)=>d+=c);s.on('end',()=>{console.log(d);process.exit(0)});s.on('error',(e)=>{console.log('error: '+e.code);process.exit(0)})`;
+  const [command, args] = nodeIn(netns, script, [address]);
+  return (await sh([command, ...args], timeoutMs + 10_000)).trim();
 }
 
 async function namespaces(): Promise<string[]> {

@@ -1,28 +1,13 @@
-import { z } from 'zod';
+import { agentProtocol } from '@powernode/contracts';
 
-// The agent's reading of `desired.sdwan`. The contracts' DesiredState will carry it; until then it is read from
-// the raw desired object, and validated here either way (it crosses a process boundary).
-const desiredSdwanPeer = z.object({
-  public_key: z.string(),
-  allowed_ips: z.array(z.string()),
-  endpoint: z.string().optional(),
-  persistent_keepalive: z.number().int().min(0).max(65535).optional(),
-});
+export type DesiredSdwan = agentProtocol.DesiredSdwan;
+export type DesiredSdwanInterface = agentProtocol.DesiredSdwanInterface;
 
-const desiredSdwanInterface = z.object({
-  name: z.string(),
-  network_id: z.string(),
-  address: z.string(),
-  listen_port: z.number().int().min(1).max(65535),
-  peers: z.array(desiredSdwanPeer),
-});
-
-export const desiredSdwan = z.object({ interfaces: z.array(desiredSdwanInterface) });
-export type DesiredSdwan = z.infer<typeof desiredSdwan>;
-export type DesiredSdwanInterface = z.infer<typeof desiredSdwanInterface>;
-
-/** The SDWAN part of a desired state; no `sdwan` means no interfaces. Throws (zod) on a malformed one. */
+/**
+ * The SDWAN part of a desired state; no `sdwan` means no interfaces. Validated again here (it crossed a process
+ * boundary, and the heartbeat parser is not the only way a desired state reaches a reconciler); throws on a bad one.
+ */
 export function readDesiredSdwan(desired: object): DesiredSdwan {
   const raw = (desired as { sdwan?: unknown }).sdwan;
-  return raw === undefined || raw === null ? { interfaces: [] } : desiredSdwan.parse(raw);
+  return raw === undefined || raw === null ? { interfaces: [] } : agentProtocol.desiredSdwan.parse(raw);
 }

@@ -97,6 +97,20 @@ export function addressesFor(plan: AddressPlan, index: number): InstanceAddresse
   };
 }
 
+/** The host's own addresses every instance reaches through its default route (see gateway.ts). */
+export interface GatewayAddresses {
+  ipv4: string;
+  ipv6: string;
+}
+
+/**
+ * The first host address of index 0's ranges (198.18.0.1, fd5e:7e57::1 by default): index 0 is never
+ * an instance's, so these clash with no underlay, and `indexOfAddress` does not count them as used.
+ */
+export function gatewayAddresses(plan: AddressPlan): GatewayAddresses {
+  return { ipv4: formatIpv4(plan.v4Base + 1n), ipv6: formatIpv6(plan.v6Base + 1n) };
+}
+
 /** Which index an address already on the host occupies, or undefined when it is outside the plan. */
 export function indexOfAddress(plan: AddressPlan, address: string): number | undefined {
   if (isIPv6(address)) {

@@ -1,4 +1,4 @@
-import { addressesFor, createAddressPlan, formatIpv6, indexOfAddress, lowestFreeIndex, parseIpv6 } from './address-plan.js';
+import { addressesFor, createAddressPlan, formatIpv6, gatewayAddresses, indexOfAddress, lowestFreeIndex, parseIpv6 } from './address-plan.js';
 
 describe('address plan', () => {
   const sut = createAddressPlan('fd5e:7e57::/48', '198.18.0.0/15');
@@ -19,6 +19,15 @@ describe('address plan', () => {
     expect(indexOfAddress(sut, '198.18.4.178')).toBe(300);
     expect(indexOfAddress(sut, 'fe80::1')).toBeUndefined();
     expect(indexOfAddress(sut, '10.0.0.1')).toBeUndefined();
+  });
+
+  it('puts the gateway on the first host address of index 0, which no instance gets and allocation ignores', () => {
+    const gateway = gatewayAddresses(sut);
+    expect(gateway).toEqual({ ipv4: '198.18.0.1', ipv6: 'fd5e:7e57::1' });
+    expect(indexOfAddress(sut, gateway.ipv4)).toBeUndefined();
+    expect(indexOfAddress(sut, gateway.ipv6)).toBeUndefined();
+    for (const address of Object.values(addressesFor(sut, 1))) expect([gateway.ipv4, gateway.ipv6]).not.toContain(address);
+    expect(gatewayAddresses(createAddressPlan('2001:db8:100::/40', '10.64.0.0/12'))).toEqual({ ipv4: '10.64.0.1', ipv6: '2001:db8:100::1' });
   });
 
   it('allocates the lowest free index', () => {

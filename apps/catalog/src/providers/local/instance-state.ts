@@ -19,6 +19,9 @@ const PIDFILE = 'agent.pid';
 
 export const stateDirOf = (stateRoot: string, instanceId: string): string => join(stateRoot, instanceId);
 
+/** The agent's own state (`--state-dir`, as the instance reconciler starts it): inside the instance's, so decommission erases it too. */
+export const agentStateDirOf = (stateDir: string): string => join(stateDir, 'agent');
+
 export async function writeRecord(stateDir: string, record: InstanceRecord): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const tmp = join(stateDir, `${RECORD}.tmp`);

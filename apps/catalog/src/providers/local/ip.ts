@@ -15,13 +15,17 @@ export async function ip(...args: string[]): Promise<string> {
   }
 }
 
+/** True when `error` is a failed ip() whose stderr matches `pattern`. */
+export function ipFailedWith(error: unknown, pattern: RegExp): boolean {
+  return error instanceof PlatformError && pattern.test(String(error.details?.['stderr'] ?? ''));
+}
+
 /** Like ip(), but a failure whose stderr matches `tolerated` (e.g. "does not exist") is not an error. */
 export async function ipTolerating(tolerated: RegExp, ...args: string[]): Promise<void> {
   try {
     await ip(...args);
   } catch (error) {
-    const stderr = error instanceof PlatformError ? String(error.details?.['stderr'] ?? '') : '';
-    if (!tolerated.test(stderr)) throw error;
+    if (!ipFailedWith(error, tolerated)) throw error;
   }
 }
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { createLogger } from '@powernode/service-kit';
 import { eventually } from '@powernode/testing';
 import { LocalInstanceProvider } from './local-instance-provider.js';
 import { sweepLeftovers } from './sweep.js';
-import { echoAgent, listenAnswering, readFrom, readFromNamespace } from './testing/echo-agent.js';
+import { ECHO_AGENT_PORT, echoAgent, listenAnswering, readFrom, readFromNamespace } from './testing/echo-agent.js';
 
 const exec = promisify(execFile);
 
@@ -39,6 +39,14 @@ async function linkExists(name: string): Promise<boolean> {
   );
 }
 
+/** The machine-wide forwarding switches the provider must never touch. */
+async function globalForwarding(): Promise<string[]> {
+  return Promise.all(['/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/ipv6/conf/all/forwarding'].map(async (path) => (await readFile(path, 'utf8')).trim()));
+}
+
+/** Per-interface IPv6 forwarding exists since Linux 6.17; before, instances reach each other over IPv4 only. */
+const IPV6_FORCE_FORWARDING = existsSync('/proc/sys/net/ipv6/conf/lo/force_forwarding');
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -54,6 +62,7 @@ describe(LocalInstanceProvider.name, () => {
   const logger = createLogger('local-provider-test', 'warn');
   const idA = `inst-${randomBytes(3).toString('hex')}`;
   const idB = `inst-${randomBytes(3).toString('hex')}`;
+  let forwardingBefore: string[];
 
   beforeAll(async () => {
     if (process.getuid?.() !== 0) {
@@ -61,6 +70,7 @@ describe(LocalInstanceProvider.name, () => {
     }
     await sweepLeftovers(STALE_PREFIX, { olderThanMs: 60_000 });
     await sweepStaleStateRoots();
+    forwardingBefore = await globalForwarding();
     stateRoot = await mkdtemp(join(tmpdir(), STATE_ROOT_PREFIX));
     sut = new LocalInstanceProvider({ namePrefix: prefix, stateRoot, logger, stopGraceMs: 2_000 });
   });
@@ -110,6 +120,40 @@ describe(LocalInstanceProvider.name, () => {
     }
   });
 
+  it("lets instances reach each other's underlay over TCP, with forwarding on their host veths only", async () => {
+    const [a, b] = await Promise.all([sut.provision({ instanceId: idA, agent: echoAgent() }), sut.provision({ instanceId: idB, agent: echoAgent() })]);
+
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      expect(await readFromNamespace(from.namespace, to.underlay.instanceIpv4, ECHO_AGENT_PORT)).toBe(to.instanceId);
+      const v6 = readFromNamespace(from.namespace, to.underlay.instanceIpv6, ECHO_AGENT_PORT);
+      if (IPV6_FORCE_FORWARDING) await expect(v6).resolves.toBe(to.instanceId);
+      else await expect(v6).rejects.toThrow(); // documented limit of kernels before 6.17
+    }
+    for (const instance of [a, b]) {
+      expect((await readFile(`/proc/sys/net/ipv4/conf/${instance.underlay.hostInterface}/forwarding`, 'utf8')).trim()).toBe('1');
+      expect((await readFile(`/proc/sys/net/ipv4/conf/${instance.underlay.hostInterface}/rp_filter`, 'utf8')).trim()).toBe('1');
+    }
+    expect(await globalForwarding()).toEqual(forwardingBefore);
+  });
+
+  it('gives every instance the gateway addresses on <prefix>gw, reachable through its default route', async () => {
+    const a = await sut.provision({ instanceId: idA, agent: echoAgent() });
+    expect(sut.gateway).toEqual({ ipv4: '198.18.0.1', ipv6: 'fd5e:7e57::1' });
+    const { stdout } = await exec('ip', ['-j', 'addr', 'show', 'dev', `${prefix}gw`]);
+    const [link] = JSON.parse(stdout) as { addr_info: { local: string; prefixlen: number }[] }[];
+    expect(link?.addr_info).toEqual(
+      expect.arrayContaining([expect.objectContaining({ local: '198.18.0.1', prefixlen: 32 }), expect.objectContaining({ local: 'fd5e:7e57::1', prefixlen: 128 })]),
+    );
+
+    const { server, port } = await listenAnswering('gateway');
+    try {
+      expect(await readFromNamespace(a.namespace, sut.gateway.ipv4, port)).toBe('gateway');
+      expect(await readFromNamespace(a.namespace, sut.gateway.ipv6, port)).toBe('gateway');
+    } finally {
+      server.close();
+    }
+  });
+
   it('is idempotent: provisioning the same id again returns the same namespace and agent', async () => {
     const first = await sut.provision({ instanceId: idA, agent: echoAgent() });
     const again = await sut.provision({ instanceId: idA, agent: echoAgent() });
@@ -147,6 +191,32 @@ describe(LocalInstanceProvider.name, () => {
     await expect(sut.restartAgent(idB)).rejects.toMatchObject({ code: 'NotFound' });
   });
 
+  it('decommission removes the WireGuard sockets the agent recorded, and only well-named ones', async () => {
+    const b = await sut.provision({ instanceId: idB, agent: echoAgent() });
+    const stale = `pn-${randomBytes(6).toString('hex')}`;
+    const decoy = `${prefix}-decoy`;
+    const socketOf = (name: string) => `/var/run/wireguard/${name}.sock`;
+    const madeSocketDir = (await mkdir('/var/run/wireguard', { recursive: true })) !== undefined;
+    await mkdir(join(b.stateDir, 'agent', 'sdwan'), { recursive: true });
+    try {
+      await writeFile(socketOf(stale), '');
+      await writeFile(socketOf(decoy), '');
+      const interfaces = [stale, decoy, '../../tmp/x', 42];
+      await writeFile(join(b.stateDir, 'agent', 'sdwan', 'interfaces.json'), JSON.stringify({ interfaces }));
+
+      await sut.decommission(idB);
+
+      expect(existsSync(socketOf(stale))).toBe(false);
+      expect(existsSync(socketOf(decoy))).toBe(true);
+      expect(existsSync(b.stateDir)).toBe(false);
+    } finally {
+      await rm(socketOf(stale), { force: true });
+      await rm(socketOf(decoy), { force: true });
+      // Only if still empty: a wireguard-go may have started meanwhile.
+      if (madeSocketDir) await rmdir('/var/run/wireguard').catch(() => undefined);
+    }
+  });
+
   it('sweepLeftovers removes a namespace with the prefix that no instance owns, and spares known ones', async () => {
     const a = await sut.provision({ instanceId: idA, agent: echoAgent() });
     const stray = `${prefix}-handmade`;
@@ -157,6 +227,7 @@ describe(LocalInstanceProvider.name, () => {
     expect(removed).toEqual([stray]);
     expect(await namespaces()).not.toContain(stray);
     expect(await namespaces()).toContain(a.namespace);
+    expect(await linkExists(`${prefix}gw`)).toBe(true);
   });
 
   it('shutdown stops every agent and removes every namespace and veth; provisioning again restores the addresses', async () => {
@@ -172,9 +243,20 @@ describe(LocalInstanceProvider.name, () => {
       expect(pidAlive(instance.agentPid)).toBe(false);
     }
     expect(left.filter((ns) => ns.startsWith(`${prefix}-`))).toEqual([]);
+    expect(await linkExists(`${prefix}gw`)).toBe(false);
 
     const back = await sut.provision({ instanceId: idA, agent: echoAgent() });
     expect(back.underlay).toEqual(a.underlay);
     await eventually(async () => expect(await readFrom(back.underlay.instanceIpv6)).toBe(idA));
+  });
+
+  it('the leftover sweep takes the gateway link with the last namespace of its prefix (as after a crash)', async () => {
+    const a = await sut.provision({ instanceId: idA, agent: echoAgent() });
+    expect(await linkExists(`${prefix}gw`)).toBe(true);
+
+    const removed = await sweepLeftovers(prefix, { graceMs: 2_000 });
+
+    expect(removed).toEqual(expect.arrayContaining([a.namespace, `${prefix}gw`]));
+    expect(await linkExists(`${prefix}gw`)).toBe(false);
   });
 });

@@ -2,14 +2,16 @@ import type { ChildProcess } from 'node:child_process';
 import { PlatformError } from '@powernode/contracts';
 import type { Logger } from '@powernode/service-kit';
 import type { InstanceProvider, InstanceSpec, ProvisionedInstance } from '../instance-provider.js';
-import { addressesFor, createAddressPlan, indexOfAddress, lowestFreeIndex, type AddressPlan } from './address-plan.js';
+import { addressesFor, createAddressPlan, gatewayAddresses, indexOfAddress, lowestFreeIndex, type AddressPlan, type GatewayAddresses } from './address-plan.js';
 import { isAgentProcess, startAgent, stopProcesses } from './agent-process.js';
+import { deleteGateway, ensureGateway } from './gateway.js';
 import { listLinks, namespaceExists, namespacePids } from './ip.js';
 import { KeyedLock } from './keyed-lock.js';
-import { assertInstanceId, assertPrefix, namesFor } from './names.js';
-import { readAllRecords, readPid, readRecord, removeStateDir, stateDirOf, writePid, writeRecord, type InstanceRecord } from './instance-state.js';
+import { assertInstanceId, assertPrefix, gatewayNameOf, namesFor } from './names.js';
+import { agentStateDirOf, readAllRecords, readPid, readRecord, removeStateDir, stateDirOf, writePid, writeRecord, type InstanceRecord } from './instance-state.js';
 import { sweepLeftovers } from './sweep.js';
 import { createUnderlay, deleteUnderlay, underlayIntact } from './underlay.js';
+import { removeStaleWireguardSockets } from './wireguard-sockets.js';
 
 export interface LocalInstanceProviderOptions {
   /** Prefix of namespaces (`<prefix>-<short>`) and veths (`<prefix>h…`/`<prefix>i…`); 2-8 chars. */
@@ -25,13 +27,13 @@ export interface LocalInstanceProviderOptions {
 
 const ALLOCATION = '\0allocation';
 
-/** Fails with a clear error when not root: namespaces and veths need CAP_NET_ADMIN and CAP_SYS_ADMIN. */
 /** Fills `{host_ipv6}` / `{host_ipv4}` in the agent's arguments and environment. */
 export function withUnderlay(agent: InstanceSpec['agent'], addresses: { hostIpv6: string; hostIpv4: string }): InstanceSpec['agent'] {
   const fill = (value: string) => value.replaceAll('{host_ipv6}', addresses.hostIpv6).replaceAll('{host_ipv4}', addresses.hostIpv4);
   return { command: agent.command, args: agent.args.map(fill), env: Object.fromEntries(Object.entries(agent.env).map(([k, v]) => [k, fill(v)])) };
 }
 
+/** Fails with a clear error when not root: namespaces and veths need CAP_NET_ADMIN and CAP_SYS_ADMIN. */
 export function assertRoot(): void {
   if (process.getuid?.() !== 0) {
     throw new PlatformError('IllegalState', 'the local provider needs root (network namespaces, veth pairs and nsenter); run as root or choose another provider', {
@@ -43,6 +45,8 @@ export function assertRoot(): void {
 /**
  * The embedded provider: each NodeInstance is a network namespace with a veth underlay to the
  * host (a /64 and a /30 per instance) and its own agent process started with `nsenter --net=`.
+ * The host forwards between the veths (per interface, never globally), so instances reach each
+ * other, and holds the gateway addresses on `<prefix>gw`.
  */
 export class LocalInstanceProvider implements InstanceProvider {
   readonly name = 'local';
@@ -54,6 +58,7 @@ export class LocalInstanceProvider implements InstanceProvider {
   private readonly lock = new KeyedLock();
   /** Agents this process started, so they are reaped and stoppable without trusting pidfiles. */
   private readonly children = new Map<string, ChildProcess>();
+  private readonly gatewayName: string;
 
   constructor(options: LocalInstanceProviderOptions) {
     assertRoot();
@@ -63,6 +68,12 @@ export class LocalInstanceProvider implements InstanceProvider {
     this.stateRoot = options.stateRoot;
     this.graceMs = options.stopGraceMs ?? 5_000;
     this.logger = options.logger;
+    this.gatewayName = gatewayNameOf(this.namePrefix);
+  }
+
+  /** Host addresses every instance reaches via its default route (e.g. the platform hub's WireGuard endpoint). */
+  get gateway(): GatewayAddresses {
+    return gatewayAddresses(this.plan);
   }
 
   async provision(spec: InstanceSpec): Promise<ProvisionedInstance> {
@@ -71,11 +82,15 @@ export class LocalInstanceProvider implements InstanceProvider {
     return this.lock.run(spec.instanceId, async () => {
       const stateDir = stateDirOf(this.stateRoot, spec.instanceId);
       const record = (await this.ownRecord(spec.instanceId)) ?? (await this.allocate(spec));
+      await ensureGateway(this.gatewayName, this.gateway);
       if (!(await underlayIntact(record.names))) {
         await this.stopAll(record, stateDir);
         await deleteUnderlay(record.names);
-        await createUnderlay(record.names, record.addresses);
+        const { ipv6Forwarding } = await createUnderlay(record.names, record.addresses);
         this.logger.info({ instanceId: spec.instanceId, namespace: record.names.namespace, ...record.addresses }, 'instance underlay created');
+        if (!ipv6Forwarding) {
+          this.logger.warn({ instanceId: spec.instanceId, hostInterface: record.names.hostInterface }, 'instance-to-instance IPv6 needs Linux ≥ 6.17 (per-interface force_forwarding); IPv4 works');
+        }
       }
       const pid = await readPid(stateDir);
       if (pid !== undefined && (await isAgentProcess(pid, record.agent))) return this.view(record, pid);
@@ -108,9 +123,10 @@ export class LocalInstanceProvider implements InstanceProvider {
       if (record === undefined) return;
       await this.stopAll(record, stateDir);
       await deleteUnderlay(record.names);
+      const sockets = await this.removeWireguardSockets(instanceId, stateDir);
       await removeStateDir(stateDir);
       this.children.delete(instanceId);
-      this.logger.info({ instanceId, namespace: record.names.namespace }, 'instance decommissioned');
+      this.logger.info({ instanceId, namespace: record.names.namespace, sockets }, 'instance decommissioned');
     });
   }
 
@@ -135,6 +151,7 @@ export class LocalInstanceProvider implements InstanceProvider {
       ),
     );
     this.children.clear();
+    await deleteGateway(this.gatewayName);
     await sweepLeftovers(this.namePrefix, { graceMs: this.graceMs, logger: this.logger });
     this.logger.info({ instances: records.length }, 'local provider shut down');
   }
@@ -198,6 +215,19 @@ export class LocalInstanceProvider implements InstanceProvider {
 
   private async stopAgent(record: InstanceRecord, stateDir: string): Promise<void> {
     await stopProcesses(await this.agentPid(record, stateDir), this.graceMs);
+  }
+
+  /**
+   * Best effort: a leftover socket is harmless clutter, so it never blocks erasing the instance
+   * (after which its list of interfaces is gone, hence before removeStateDir).
+   */
+  private async removeWireguardSockets(instanceId: string, stateDir: string): Promise<string[]> {
+    try {
+      return await removeStaleWireguardSockets(agentStateDirOf(stateDir));
+    } catch (error) {
+      this.logger.warn({ err: error, instanceId }, 'could not remove the WireGuard sockets of a decommissioned instance');
+      return [];
+    }
   }
 
   /** The agent first, then anything else still inside the namespace (e.g. daemons it started). */

@@ -42,6 +42,9 @@ export function namesFor(prefix: string, instanceId: string): InstanceNames {
   return { namespace: `${prefix}-${short}`, hostInterface: `${prefix}h${short}`, instanceInterface: `${prefix}i${short}` };
 }
 
+/** The root-namespace link holding the host's gateway addresses: `<prefix>gw` (veths are `<prefix>h…`/`<prefix>i…`). */
+export const gatewayNameOf = (prefix: string): string => `${prefix}gw`;
+
 /** Escapes text for use inside a RegExp source. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -27,13 +27,15 @@ async function ageMs(namespace: string): Promise<number> {
  * Kernel state outlives processes: deletes every namespace `<prefix>-*` and host veth
  * `<prefix>h*` not in `keepNamespaces`, stopping processes still inside first. `prefix` is a
  * literal, or a RegExp whose source matches a whole prefix (tests sweep `/pt[0-9a-f]{4}/`).
- * A host veth is removed only when its namespace is gone.
+ * A host veth is removed only when its namespace is gone, the gateway link `<prefix>gw` only
+ * when no namespace of its prefix is left (or kept).
  * Returns the names removed.
  */
 export async function sweepLeftovers(prefix: string | RegExp, options: SweepOptions = {}): Promise<string[]> {
   const source = typeof prefix === 'string' ? escapeRegExp(prefix) : prefix.source;
   const namespacePattern = new RegExp(`^(?:${source})-[a-z0-9]+$`);
   const vethPattern = new RegExp(`^(${source})h([a-z0-9]+)$`);
+  const gatewayPattern = new RegExp(`^(${source})gw$`);
   const keep = options.keepNamespaces ?? new Set<string>();
   const removed: string[] = [];
 
@@ -48,11 +50,20 @@ export async function sweepLeftovers(prefix: string | RegExp, options: SweepOpti
   // Host ends whose namespace died with a process still inside, or a half-built pair. A veth whose
   // namespace still exists belongs to it (and goes with it).
   const remaining = new Set(namespaces.filter((ns) => !removed.includes(ns)));
-  for (const { name } of await listLinks()) {
+  const links = await listLinks();
+  for (const { name } of links) {
     const match = vethPattern.exec(name);
     if (match === null) continue;
     const namespace = `${match[1]}-${match[2]}`;
     if (keep.has(namespace) || remaining.has(namespace)) continue;
+    await ipTolerating(GONE, 'link', 'del', name);
+    removed.push(name);
+  }
+  // The gateway serves every instance of its prefix: it goes with the last of them.
+  const alive = [...remaining, ...keep];
+  for (const { name } of links) {
+    const match = gatewayPattern.exec(name);
+    if (match === null || alive.some((ns) => ns.startsWith(`${match[1]}-`))) continue;
     await ipTolerating(GONE, 'link', 'del', name);
     removed.push(name);
   }

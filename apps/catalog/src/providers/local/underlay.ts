@@ -1,16 +1,23 @@
 import type { InstanceAddresses } from './address-plan.js';
 import { V4_SUBNET_LENGTH, V6_SUBNET_LENGTH } from './address-plan.js';
+import { enableInterfaceForwarding } from './forwarding.js';
 import { ip, ipTolerating, linkExists, namespaceExists } from './ip.js';
 import type { InstanceNames } from './names.js';
 
 const GONE = /does not exist|Cannot find device|No such file or directory|Invalid netns name/i;
 
+export interface UnderlayCreated {
+  /** False on kernels before 6.17: no per-interface IPv6 forwarding, so instances reach each other over IPv4 only. */
+  ipv6Forwarding: boolean;
+}
+
 /**
  * Builds an instance's network: a namespace, a veth pair (host side in the root namespace), a /64
  * and a /30 on the link, `lo` up and default routes via the host, like a machine on a LAN.
+ * The host end forwards (per interface only), so instances reach each other's underlay.
  * Addresses use `nodad` so they are usable at once. Partial state is removed on failure.
  */
-export async function createUnderlay(names: InstanceNames, addresses: InstanceAddresses): Promise<void> {
+export async function createUnderlay(names: InstanceNames, addresses: InstanceAddresses): Promise<UnderlayCreated> {
   const { namespace: ns, hostInterface: host, instanceInterface: inside } = names;
   try {
     if (!(await namespaceExists(ns))) await ip('netns', 'add', ns);
@@ -20,6 +27,7 @@ export async function createUnderlay(names: InstanceNames, addresses: InstanceAd
       await ip('link', 'add', host, 'type', 'veth', 'peer', 'name', inside, 'netns', ns);
     }
     await ip('link', 'set', host, 'up');
+    const forwarding = await enableInterfaceForwarding(host);
     await ip('addr', 'replace', `${addresses.hostIpv6}/${V6_SUBNET_LENGTH}`, 'dev', host, 'nodad');
     await ip('addr', 'replace', `${addresses.hostIpv4}/${V4_SUBNET_LENGTH}`, 'dev', host);
     await ip('-n', ns, 'link', 'set', 'lo', 'up');
@@ -28,6 +36,7 @@ export async function createUnderlay(names: InstanceNames, addresses: InstanceAd
     await ip('-n', ns, 'addr', 'replace', `${addresses.instanceIpv4}/${V4_SUBNET_LENGTH}`, 'dev', inside);
     await ip('-n', ns, '-4', 'route', 'replace', 'default', 'via', addresses.hostIpv4, 'dev', inside);
     await ip('-n', ns, '-6', 'route', 'replace', 'default', 'via', addresses.hostIpv6, 'dev', inside);
+    return { ipv6Forwarding: forwarding.ipv6 };
   } catch (error) {
     await deleteUnderlay(names).catch(() => undefined);
     throw error;
