@@ -3,6 +3,7 @@ import { contains } from './address/address-plan.js';
 import { wireguardKeyPair } from './desired/wg-quick.js';
 import { testPlatformEnv } from '@powernode/testing';
 import { startTestSdwan, type TestSdwan } from './testing/test-sdwan.js';
+import { interfaceName } from './desired/desired-state.js';
 
 let instances = 0;
 const newInstance = () => `inst-${process.pid.toString(16)}${(instances += 1).toString(16).padStart(4, '0')}`;
@@ -134,7 +135,8 @@ describe('sdwan networks and peers', () => {
     const sutDesired = await sut.call(actions.sdwanDesiredForInstance, { instance_id: n1 });
     expect(sutDesired.interfaces).toHaveLength(1);
     const [iface] = sutDesired.interfaces;
-    expect(iface).toMatchObject({ name: `pn${a.id.slice(4)}`, network_id: a.id, listen_port: 51820 });
+    const { peer: own } = await sut.call(actions.systemSdwanGetPeer, { network_id: a.id, node_instance_id: n1 });
+    expect(iface).toMatchObject({ name: interfaceName(a.id, own.id), network_id: a.id, listen_port: 51820 });
     expect(iface.address).toMatch(/\/128$/);
     expect(iface.peers.map((p: { public_key: string }) => p.public_key).sort()).toEqual([hubKey, keys.get(n2)].sort());
     for (const p of iface.peers) {
