@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -62,6 +63,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     const grpc = new GrpcActionsTransport(invoker, { address: config.GATEWAY_GRPC_ADDR });
     app.connectMicroservice({ strategy: grpc });
     await app.startAllMicroservices();
+    // Idle keep-alive sockets outlive clients' own idle timers (undici: 4 s; proxies: 60 s), so a client never
+    // reuses a socket the server is closing at that moment ("other side closed" on a long-lived MCP session).
+    const server = app.getHttpServer() as HttpServer;
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await app.listen(config.GATEWAY_HTTP_PORT, config.GATEWAY_HTTP_HOST);
 
     const tokenPath = await bootstrapAdminToken(config.POWERNODE_STATE_DIR, identity, auth, logger);

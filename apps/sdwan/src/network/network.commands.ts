@@ -16,4 +16,6 @@ export type NetworkCommand =
   | { type: 'AttachPeer'; data: { peer: NewPeer; candidates: string[]; now: string } }
   | { type: 'DetachPeer'; data: { peerId: string; now: string; quarantineSeconds: number; reason?: string } }
   | { type: 'ReportKey'; data: { peerId: string; publicKey: string } }
-  | { type: 'UpdateEndpoint'; data: { peerId: string; endpoint?: string; latestHandshakeAt?: string } };
+  | { type: 'UpdateEndpoint'; data: { peerId: string; endpoint?: string; latestHandshakeAt?: string } }
+  /** A node's whole report in one commit: peers learn its key and where to reach it together. */
+  | { type: 'ReportPeer'; data: { peerId: string; publicKey: string; endpoint?: string; latestHandshakeAt?: string } };

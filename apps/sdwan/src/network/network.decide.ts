@@ -47,7 +47,7 @@ function attached(networkId: string, peer: NewPeer, address: string): NewEvent {
  * address. Attaching an instance that is attached already records nothing.
  */
 export function decideNetwork(networkId: string) {
-  return (command: NetworkCommand, state: NetworkState): NewEvent[] => {
+  const decide = (command: NetworkCommand, state: NetworkState): NewEvent[] => {
     if (command.type !== 'CreateNetwork' && !state.exists) {
       throw new PlatformError('NotFound', `no network ${networkId}`, { network_id: networkId });
     }
@@ -103,10 +103,20 @@ export function decideNetwork(networkId: string) {
           },
         ];
       }
+      case 'ReportPeer': {
+        // Key and endpoint touch different fields, so both decide on the same state. One commit: a peer
+        // that learnt the key without the endpoint would wait for the next keepalive round to handshake.
+        const { peerId, publicKey, endpoint, latestHandshakeAt } = command.data;
+        return [
+          ...decide({ type: 'ReportKey', data: { peerId, publicKey } }, state),
+          ...decide({ type: 'UpdateEndpoint', data: { peerId, ...optional('endpoint', endpoint), ...optional('latestHandshakeAt', latestHandshakeAt) } }, state),
+        ];
+      }
       default: {
         const unreachable: never = command;
         throw new Error(`unknown command ${JSON.stringify(unreachable)}`);
       }
     }
   };
+  return decide;
 }

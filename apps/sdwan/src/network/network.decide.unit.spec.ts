@@ -75,6 +75,17 @@ describe('network decider', () => {
     expect(given([...history, updated]).when(seen('2026-01-01T00:00:30.000Z'))()).toEqual([]);
   });
 
+  it('records a whole node report (key and endpoint) in one decision, and nothing when nothing changed', () => {
+    const history = [created, hub, node('peer-00000001', 'inst-a', 'fd00:abcd:1::42')];
+    const report: NetworkCommand = { type: 'ReportPeer', data: { peerId: 'peer-00000001', publicKey: key, endpoint: '[fd5e::2]:51820' } };
+    const events = given(history).when(report)();
+    expect(events).toEqual([
+      { kind: 'system.sdwan.peer.key_reported', data: { network_id: id, peer_id: 'peer-00000001', public_key: key } },
+      { kind: 'system.sdwan.peer.endpoint_updated', data: { network_id: id, peer_id: 'peer-00000001', endpoint: '[fd5e::2]:51820' } },
+    ]);
+    expect(given([...history, ...events]).when(report)()).toEqual([]);
+  });
+
   it('answers NotFound for a network that does not exist', () => {
     expect(given([]).when(attach('peer-00000001', 'inst-a', ['fd00:abcd:1::42']))).toThrow(expect.objectContaining({ code: 'NotFound' }));
   });

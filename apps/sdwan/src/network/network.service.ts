@@ -130,8 +130,8 @@ export class NetworkService {
     const handshakes = Object.values(report.latestHandshakes ?? {}).filter((s) => s > 0);
     const latest = handshakes.length ? new Date(Math.max(...handshakes) * 1000).toISOString() : undefined;
     for (const peer of peers) {
-      await this.execute(peer.network_id, { type: 'ReportKey', data: { peerId: peer.id, publicKey: report.publicKey } }, meta, ATTACH_MAX_ATTEMPTS);
-      await this.updateEndpoint(peer.network_id, peer.id, report.endpoint, latest, meta);
+      const data = { peerId: peer.id, publicKey: report.publicKey, ...(report.endpoint === undefined ? {} : { endpoint: report.endpoint }), ...(latest === undefined ? {} : { latestHandshakeAt: latest }) };
+      await this.execute(peer.network_id, { type: 'ReportPeer', data }, meta, ATTACH_MAX_ATTEMPTS);
     }
     return Promise.all(peers.map(async (p) => this.view(await this.peerRow(p.network_id, p.id))));
   }
@@ -146,9 +146,14 @@ export class NetworkService {
     const byKey = new Map(Object.entries(report.latestHandshakes ?? {}).filter(([, s]) => s > 0));
     if (byKey.size) {
       const peers = await selectDocs(this.runtime, peersProjection, `NOT doc ? 'detached_at' AND doc->>'public_key' = ANY($1)`, [[...byKey.keys()]]);
+      const hubLatest = new Map<string, number>();
       for (const peer of peers) {
-        await this.updateEndpoint(peer.network_id, peer.id, undefined, new Date(byKey.get(peer.public_key!)! * 1000).toISOString(), meta);
+        const at = byKey.get(peer.public_key!)!;
+        await this.updateEndpoint(peer.network_id, peer.id, undefined, new Date(at * 1000).toISOString(), meta);
+        hubLatest.set(peer.network_id, Math.max(hubLatest.get(peer.network_id) ?? 0, at));
       }
+      // The hub's own status on a network follows its latest handshake with any peer there.
+      for (const [networkId, at] of hubLatest) await this.updateEndpoint(networkId, 'hub', undefined, new Date(at * 1000).toISOString(), meta);
     }
     return changed;
   }
