@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   InvalidCsr: { http: 400, grpc: 3 /* INVALID_ARGUMENT */ },
   UnsupportedKey: { http: 400, grpc: 3 /* INVALID_ARGUMENT */ },
   CaRejected: { http: 422, grpc: 9 /* FAILED_PRECONDITION */ },
+  /** A runtime or handshake phase the platform does not know. */
+  UnsupportedRuntime: { http: 422, grpc: 3 /* INVALID_ARGUMENT */ },
+  /** The daemon the agent called ready does not answer the platform (TLS /_ping over the overlay). */
+  DaemonUnreachable: { http: 409, grpc: 9 /* FAILED_PRECONDITION */ },
   CaUnavailable: { http: 503, grpc: 14 /* UNAVAILABLE */ },
   ServiceUnavailable: { http: 503, grpc: 14 /* UNAVAILABLE */ },
   Timeout: { http: 504, grpc: 4 /* DEADLINE_EXCEEDED */ },

@@ -16,7 +16,7 @@ import {
   systemUnassignModuleFromTemplate,
   catalogRecordInstanceAgent,
 } from './catalog.actions.js';
-import { handshakeIssueBootstrapToken } from './handshake.actions.js';
+import { handshakeIssueBootstrapToken, systemListManagedDockerHosts, systemProvisionDockerRuntime } from './handshake.actions.js';
 import * as sdwan from './sdwan.actions.js';
 import { caGetChain, caGetCrl, caListCertificates, caRevokeCertificate, caSign, caStatus, dockerExportOperatorCert } from './ca.actions.js';
 
@@ -56,6 +56,8 @@ export const ACTIONS: readonly ActionDef[] = [
   sdwan.systemSdwanIssueUserDevice,
   sdwan.systemSdwanRevokeAccessGrant,
   sdwan.systemSdwanListAccessGrants,
+  systemProvisionDockerRuntime,
+  systemListManagedDockerHosts,
 ];
 
 /** Service-to-service actions: served over NATS with the platform service token, never by the gateway. */

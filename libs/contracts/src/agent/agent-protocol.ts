@@ -9,6 +9,7 @@ import { z } from 'zod';
  *   POST /agent/enroll        no client cert: bootstrap token + CSR → agent-identity certificate.
  *   POST /agent/heartbeat     mTLS (agent-identity cert): facts in, desired state out (long-poll).
  *   POST /agent/renew         mTLS: a new CSR → a new agent-identity certificate.
+ *   POST /runtime/handshake   mTLS: a container runtime's phase (docker: wants_cert → wants_config → ready).
  *
  * The server certificate carries the DNS name PLATFORM_SERVER_NAME; agents check that name (not the
  * IP they dialled), so one certificate serves every underlay address.
@@ -20,6 +21,7 @@ export const AGENT_PATHS = {
   enroll: '/agent/enroll',
   heartbeat: '/agent/heartbeat',
   renew: '/agent/renew',
+  runtimeHandshake: '/runtime/handshake',
 } as const;
 
 /**
@@ -113,3 +115,41 @@ export const heartbeatResponse = z.object({
 
 export const renewRequest = z.object({ csr_pem: z.string().min(1).max(16 * 1024) });
 export const renewResponse = z.object({ certificate_pem: z.string(), chain_pem: z.array(z.string()) });
+
+/**
+ * One phase of a runtime handshake. Stateless on the wire: the platform answers from the host's state, so every
+ * phase is idempotent and an agent that crashed repeats the phase it was in. `runtime` and `phase` are plain
+ * strings here so an unknown one is a typed 422 (UnsupportedRuntime), not a schema error.
+ *   installing       (progress?)  the agent is installing the runtime
+ *   waiting_overlay               the instance's overlay /128 is not on its interface yet
+ *   wants_cert       csr_pem      a CSR for the daemon's Ed25519 key → server certificate + chain
+ *   wants_config     tls_dir      the daemon configuration (with the TLS files under tls_dir) + its hash
+ *   ready            version      the daemon runs; the platform checks it (TLS /_ping) before recording it
+ *   stopped, failed  error?       the runtime was stopped / a phase failed on the agent
+ */
+export const runtimeHandshakeRequest = z.object({
+  runtime: z.string().min(1).max(32),
+  phase: z.string().min(1).max(32),
+  csr_pem: z.string().min(1).max(16 * 1024).optional(),
+  version: z.string().min(1).max(64).optional(),
+  error: z.string().min(1).max(2048).optional(),
+  progress: z.string().min(1).max(256).optional(),
+  tls_dir: z.string().regex(/^\/[A-Za-z0-9._\/-]{0,510}$/, 'an absolute path').optional(),
+});
+export type RuntimeHandshakeRequest = z.infer<typeof runtimeHandshakeRequest>;
+
+/** File names under `tls_dir` the daemon configuration points at. */
+export const DOCKER_TLS_FILES = { ca: 'ca.pem', cert: 'server-cert.pem', key: 'server-key.pem' } as const;
+
+export const runtimeHandshakeResponse = z.object({
+  host_id: z.string(),
+  status: z.string(),
+  /** What the agent should do next; `done` once the host is provisioned (or stopped). */
+  next: z.enum(['wants_cert', 'wants_config', 'ready', 'done']),
+  /** wants_cert: the daemon's server certificate (leaf) and the chain (intermediate first, root last). */
+  certificate: z.object({ cert_pem: z.string(), chain_pem: z.array(z.string()), serial: z.string(), not_after: z.string() }).optional(),
+  /** wants_config: daemon.json content and its SHA-256 (hex, over canonical JSON). */
+  daemon_config: z.object({ config: z.record(z.string(), z.unknown()), hash: z.string() }).optional(),
+  api_endpoint: z.string().optional(),
+});
+export type RuntimeHandshakeResponse = z.infer<typeof runtimeHandshakeResponse>;

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { EventKindVersion } from '../event-registry.js';
+import { instanceId, moduleId, moduleName, templateId } from './catalog.events.js';
+
+/** DockerHost status (DESIGN §7): health probes move it between the last four once it is provisioned. */
+export const DOCKER_HOST_STATUSES = ['pending', 'connected', 'disconnected', 'error', 'maintenance'] as const;
+export type DockerHostStatus = (typeof DOCKER_HOST_STATUSES)[number];
+
+/** The runtime handshake's phases, in the order an agent walks them (`stopped`, `failed` end it). */
+export const DOCKER_PHASES = ['installing', 'waiting_overlay', 'wants_cert', 'wants_config', 'ready', 'stopped', 'failed'] as const;
+export type DockerPhase = (typeof DOCKER_PHASES)[number];
+
+export const hostId = z.string().regex(/^host-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a docker host id (host-<uuid>)');
+
+/**
+ * One DockerHost per instance, so its id is derived from the instance id: whoever appends first (the
+ * assignment policy or the agent's first handshake) writes to the same aggregate, and its events stay in order.
+ * A name-based UUID (SHA-256, version 8 layout), not a random one.
+ */
+export function dockerHostIdOf(instance: string): string {
+  const hex = createHash('sha256').update(`powernode/docker-host/${instance}`).digest('hex').slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `host-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+const reason = z.string().min(1).max(2048);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const apiEndpoint = z.string().regex(/^tcp:\/\/\[[0-9a-f:]+\]:\d+$/, 'tcp://[<overlay>]:<port>');
+
+export const moduleAssigned = z.object({
+  host_id: hostId,
+  instance_id: instanceId,
+  module_id: moduleId,
+  module_name: moduleName,
+  /** Through the template (`template`) or straight to the instance (`instance`, system_provision_docker_runtime). */
+  via: z.enum(['template', 'instance']),
+  template_id: templateId.optional(),
+});
+export const moduleUnassigned = z.object({ host_id: hostId, instance_id: instanceId, module_id: moduleId.optional(), reason: reason.optional() });
+export const runtimeInstalling = z.object({ host_id: hostId, instance_id: instanceId, progress: z.string().max(256).optional() });
+export const runtimeWaitingOverlay = z.object({ host_id: hostId, instance_id: instanceId });
+export const handshakeWantsCert = z.object({
+  host_id: hostId,
+  instance_id: instanceId,
+  overlay_address: z.string().max(45),
+  api_endpoint: apiEndpoint,
+  /** SHA-256 of the daemon key's SubjectPublicKeyInfo (DER): a repeat with the same key mints nothing new. */
+  public_key_sha256: sha256,
+});
+export const handshakeCertSigned = z.object({ host_id: hostId, serial: z.string().max(64), not_after: z.iso.datetime(), public_key_sha256: sha256 });
+export const handshakeWantsConfig = z.object({ host_id: hostId, config_hash: sha256 });
+export const handshakeReady = z.object({ host_id: hostId, version: z.string().min(1).max(64) });
+export const handshakeFailed = z.object({
+  host_id: hostId,
+  phase: z.enum(DOCKER_PHASES),
+  reason,
+  /** A platform error code when the platform failed the phase (e.g. CaUnavailable); absent when the agent did. */
+  code: z.string().max(64).optional(),
+  /** True when the agent will retry by itself (the host stays at its phase). */
+  retrying: z.boolean(),
+});
+export const provisioned = z.object({ host_id: hostId, instance_id: instanceId, api_endpoint: apiEndpoint, version: z.string().min(1).max(64) });
+export const runtimeStopped = z.object({ host_id: hostId, instance_id: instanceId, reason: reason.optional() });
+export const runtimeDecommissioned = z.object({ host_id: hostId, instance_id: instanceId });
+
+export const DOCKER_EVENTS: EventKindVersion[] = [
+  { kind: 'system.docker.module.assigned', version: 1, schema: moduleAssigned },
+  { kind: 'system.docker.module.unassigned', version: 1, schema: moduleUnassigned },
+  { kind: 'system.docker.runtime.installing', version: 1, schema: runtimeInstalling },
+  { kind: 'system.docker.runtime.waiting_overlay', version: 1, schema: runtimeWaitingOverlay },
+  { kind: 'system.docker.handshake.wants_cert', version: 1, schema: handshakeWantsCert },
+  { kind: 'system.docker.handshake.cert_signed', version: 1, schema: handshakeCertSigned },
+  { kind: 'system.docker.handshake.wants_config', version: 1, schema: handshakeWantsConfig },
+  { kind: 'system.docker.handshake.ready', version: 1, schema: handshakeReady },
+  { kind: 'system.docker.handshake.failed', version: 1, schema: handshakeFailed },
+  { kind: 'system.docker.provisioned', version: 1, schema: provisioned },
+  { kind: 'system.docker.runtime.stopped', version: 1, schema: runtimeStopped },
+  { kind: 'system.docker.runtime.decommissioned', version: 1, schema: runtimeDecommissioned },
+];
