@@ -153,6 +153,11 @@ export const PLATFORM_ENV = {
     default: '3600',
     description: 'Lifetime of a bootstrap token (single use), seconds.',
   },
+  DOCKER_DAEMON_CERT_TTL_S: {
+    default: undefined,
+    perDeployment: true,
+    description: "Lifetime asked for docker daemon server certificates (seconds); unset: the CA profile's default, 30 days. Agents renew at two thirds of it.",
+  },
   SDWAN_HTTP_HOST: {
     default: '127.0.0.1',
     perDeployment: true,
@@ -258,7 +263,7 @@ export const SERVICES = [
   {
     name: 'handshake',
     entry: 'dist/apps/handshake/src/main.js',
-    env: [...BASE_ENV, 'HANDSHAKE_HOST', 'HANDSHAKE_PORT', 'HEARTBEAT_INTERVAL_S', 'BOOTSTRAP_TOKEN_TTL_S'],
+    env: [...BASE_ENV, 'HANDSHAKE_HOST', 'HANDSHAKE_PORT', 'HEARTBEAT_INTERVAL_S', 'BOOTSTRAP_TOKEN_TTL_S', 'DOCKER_DAEMON_CERT_TTL_S'],
   },
   {
     name: 'sdwan',

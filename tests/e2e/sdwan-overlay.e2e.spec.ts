@@ -4,25 +4,17 @@
 // operator's access grant is applied in a fresh namespace as a laptop would apply its wg-quick file.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { catalogActions, sdwanActions } from '@powernode/contracts';
-import { dropTestPlatform, eventually, testPlatformEnv } from '@powernode/testing';
+import { eventually } from '@powernode/testing';
 import { ensureInterface, generateWireguardKeyPair, interfaceStatus, parseWgQuick, removeInterface } from '@powernode/wireguard';
-import { AgentProcess, buildAgent } from '../../apps/agent/src/testing/agent-process.js';
-import { startTestCa, type TestCa } from '../../apps/ca/src/testing/test-ca.js';
+import { startLocalPlatform, type LocalPlatform } from '../../bench/support/local-platform.js';
 import { addressesFor, createAddressPlan } from '../../apps/catalog/src/providers/local/address-plan.js';
 import { namesFor } from '../../apps/catalog/src/providers/local/names.js';
 import { createUnderlay, deleteUnderlay } from '../../apps/catalog/src/providers/local/underlay.js';
-import { localProviderOverrides, startTestCatalog, type TestCatalog } from '../../apps/catalog/src/testing/test-catalog.js';
-import { startTestHandshake, type TestHandshake } from '../../apps/handshake/src/testing/test-handshake.js';
-import { startTestSdwan, type TestSdwan } from '../../apps/sdwan/src/testing/test-sdwan.js';
 import { connectFrom, serveIn } from '../../libs/wireguard/src/testing/netns-lab.js';
 
-const PREFIX = `pt${randomBytes(2).toString('hex')}`;
-// Away from 51820 so a hub of a running `npm start` on this machine cannot clash with the test's.
-const HUB_PORT = 42_000 + Math.floor(Math.random() * 1_000);
 const APP_PORT = 7_000;
 
 interface Peer {
@@ -37,15 +29,11 @@ interface Peer {
 
 describe('the SDWAN overlay over real WireGuard', () => {
   if (process.getuid?.() !== 0) throw new Error('these tests create network namespaces and WireGuard interfaces: run them as root (CI does)');
-  const platform = testPlatformEnv();
   const servers: ChildProcess[] = [];
-  let agent: Awaited<ReturnType<typeof buildAgent>>;
+  let local: LocalPlatform;
+  let PREFIX: string;
   let stateDir: string;
-  let ca: TestCa;
-  let handshake: TestHandshake;
-  let catalog: TestCatalog;
-  let sdwan: TestSdwan;
-  let hub: AgentProcess;
+  const call = (action: Parameters<LocalPlatform['sdwan']['call']>[0], input: unknown) => local.sdwan.call(action, input);
 
   /** The namespace of each instance by name (a1, a2 on network A; b1 on network B). */
   const ns = new Map<string, string>();
@@ -54,58 +42,36 @@ describe('the SDWAN overlay over real WireGuard', () => {
   let networkA: string;
   let networkB: string;
 
-  const peers = async (networkId: string): Promise<Peer[]> => (await sdwan.call(sdwanActions.systemSdwanListPeers, { network_id: networkId })).peers;
+  const peers = async (networkId: string): Promise<Peer[]> => (await call(sdwanActions.systemSdwanListPeers, { network_id: networkId })).peers;
   const nodePeer = async (networkId: string, name: string) => (await peers(networkId)).find((p) => p.node_instance_id === instanceIds.get(name))!;
 
   beforeAll(async () => {
-    agent = await buildAgent();
-    stateDir = await mkdtemp(join(tmpdir(), 'powernode-sdwan-'));
-    ca = await startTestCa(platform);
-    handshake = await startTestHandshake(platform, { HANDSHAKE_HOST: '::', HEARTBEAT_INTERVAL_S: '1' });
-    sdwan = await startTestSdwan(platform);
-    catalog = await startTestCatalog(platform, localProviderOverrides({ prefix: PREFIX, agentEntry: agent.mainJs, handshakePort: handshake.port, stateDir }));
-    const { template } = await catalog.call(catalogActions.systemCreateTemplate, { name: `sdwan-${PREFIX}` });
+    local = await startLocalPlatform();
+    ({ prefix: PREFIX, stateDir } = local);
+    const { template } = await local.catalog.call(catalogActions.systemCreateTemplate, { name: `sdwan-${PREFIX}` });
     for (const name of ['a1', 'a2', 'b1']) {
-      const { instance } = await catalog.call(catalogActions.systemProvisionInstance, { template_id: template.id, name });
+      const { instance } = await local.catalog.call(catalogActions.systemProvisionInstance, { template_id: template.id, name });
       instanceIds.set(name, instance.id);
     }
     await eventually(
       async () => {
-        const provisioned = await catalog.provider!.list();
+        const provisioned = await local.catalog.provider!.list();
         for (const [name, id] of instanceIds) ns.set(name, provisioned.find((p) => p.instanceId === id)!.namespace);
       },
       { timeoutMs: 30_000, intervalMs: 200 },
-    );
-    const gateway = catalog.provider!.gateway;
-    const { NATS_URL, RPC_SUBJECT_PREFIX, EVENT_SUBJECT_PREFIX, PLATFORM_SERVICE_TOKEN } = platform.env as Record<string, string>;
-    hub = new AgentProcess(
-      agent.mainJs,
-      ['--role', 'platform', '--endpoint', `${gateway.ipv4}:${HUB_PORT}`, '--state-dir', join(stateDir, 'hub'), '--log-level', 'debug'],
-      { NATS_URL, RPC_SUBJECT_PREFIX, EVENT_SUBJECT_PREFIX, PLATFORM_SERVICE_TOKEN, POWERNODE_HUB_INTERVAL_S: '1' },
     );
   }, 120_000);
 
   afterAll(async () => {
     for (const server of servers) server.kill('SIGKILL');
-    if (hub) {
-      hub.signal('SIGTERM'); // the hub removes its interfaces on the way out
-      await Promise.race([hub.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      await hub.kill();
-    }
-    await sdwan?.destroy({ keepData: true });
-    await catalog?.destroy({ keepData: true }); // stops every agent (and its wireguard-go) and removes every namespace
-    await handshake?.destroy({ keepData: true });
-    await ca?.destroy({ keepData: true });
-    await dropTestPlatform(platform, ['catalog', 'handshake', 'ca', 'sdwan']);
-    await agent?.remove();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    await local?.destroy();
   });
 
   it('gives two instances on network A and one on B their /128s, and every peer turns active', async () => {
-    ({ network: { id: networkA } } = await sdwan.call(sdwanActions.systemSdwanCreateNetwork, { name: `a-${PREFIX}` }));
-    ({ network: { id: networkB } } = await sdwan.call(sdwanActions.systemSdwanCreateNetwork, { name: `b-${PREFIX}` }));
+    ({ network: { id: networkA } } = await call(sdwanActions.systemSdwanCreateNetwork, { name: `a-${PREFIX}` }));
+    ({ network: { id: networkB } } = await call(sdwanActions.systemSdwanCreateNetwork, { name: `b-${PREFIX}` }));
     for (const [name, network] of [['a1', networkA], ['a2', networkA], ['b1', networkB]] as const) {
-      const { peer } = await sdwan.call(sdwanActions.systemSdwanAttachPeer, { network_id: network, node_instance_id: instanceIds.get(name) });
+      const { peer } = await call(sdwanActions.systemSdwanAttachPeer, { network_id: network, node_instance_id: instanceIds.get(name) });
       overlay.set(name, peer.overlay_address);
     }
     await eventually(
@@ -144,7 +110,7 @@ describe('the SDWAN overlay over real WireGuard', () => {
   }, 60_000);
 
   it('lets an access grant on A reach A and not B from a fresh namespace, and stops within a heartbeat of its revocation', async () => {
-    const { grant, wireguard_config } = await sdwan.call(sdwanActions.systemSdwanCreateAccessGrant, { network_id: networkA, device_name_hint: 'laptop' });
+    const { grant, wireguard_config } = await call(sdwanActions.systemSdwanCreateAccessGrant, { network_id: networkA, device_name_hint: 'laptop' });
     const laptop = await laptopNamespace();
     const config = parseWgQuick(wireguard_config);
     expect(config.privateKey).not.toBe(generateWireguardKeyPair().privateKey);
@@ -163,7 +129,7 @@ describe('the SDWAN overlay over real WireGuard', () => {
       expect(await connectFrom(laptop, overlay.get('b1')!, APP_PORT, 2_000)).toBe('error: ETIMEDOUT');
 
       const revokedAt = Date.now();
-      await sdwan.call(sdwanActions.systemSdwanRevokeAccessGrant, { grant_id: grant.id });
+      await call(sdwanActions.systemSdwanRevokeAccessGrant, { grant_id: grant.id });
       const devicePublicKey = (await interfaceStatus(name, laptop)).publicKey;
       // Every node drops the device from its peer list on its next heartbeat (the long-poll answers at once).
       await eventually(
@@ -183,7 +149,7 @@ describe('the SDWAN overlay over real WireGuard', () => {
   it('stops the tunnels of a decommissioned instance with it', async () => {
     const interfaces = await interfaceStatusesIn('a2');
     expect(interfaces.length).toBeGreaterThan(0);
-    await catalog.call(catalogActions.systemDecommissionInstance, { id: instanceIds.get('a2') });
+    await local.catalog.call(catalogActions.systemDecommissionInstance, { id: instanceIds.get('a2') });
     await eventually(
       async () => {
         const running = (await run('ps', '-eo', 'args')).split('\n').filter((line) => /wireguard-go/.test(line));

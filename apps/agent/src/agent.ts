@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import { bootstrapTokenFingerprint } from './bootstrap-token.js';
 import type { AgentOptions, NodeAgentOptions } from './cli-args.js';
 import { enrol } from './enrolment.js';
-import { AgentFatalError } from './errors.js';
+import { AgentFatalError, describeError } from './errors.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
 import { identityProblem, validityOf, type AgentIdentity } from './identity.js';
 import { IdentityStore, ensurePrivateDir } from './identity-store.js';
 import { DesiredStateReconciler } from './reconcile/desired-state-reconciler.js';
+import { PlatformSession } from './platform-session.js';
+import { DockerReconciler } from './reconcile/docker/docker-reconciler.js';
 import type { Reconciler } from './reconcile/reconciler.js';
 import { SdwanReconciler } from './reconcile/sdwan/sdwan-reconciler.js';
 
@@ -23,8 +25,22 @@ export async function runAgent(options: AgentOptions, logger: Logger, signal: Ab
   if (identity === undefined) return; // stopped while enrolling
   logger.info({ instance_id: identity.instanceId, not_after: validityOf(identity).notAfter.toISOString(), role: options.role }, 'agent running');
 
-  const reconcilers: Reconciler[] = [new DesiredStateReconciler(options.stateDir), new SdwanReconciler(options.stateDir)];
-  await new HeartbeatLoop({ identity, store, platformUrl: options.platformUrl, reconcilers, logger }).run(signal);
+  // One session for the heartbeat and the runtime handshake: renewal swaps the identity for both.
+  const session = new PlatformSession(options.platformUrl, identity);
+  const reconcilers: Reconciler[] = [
+    new DesiredStateReconciler(options.stateDir),
+    // Docker after SDWAN: dockerd binds the overlay address the SDWAN reconciler puts in place.
+    new SdwanReconciler(options.stateDir),
+    new DockerReconciler({ stateDir: options.stateDir, docker: options.docker, platform: session, logger }),
+  ];
+  try {
+    await new HeartbeatLoop({ session, store, platformUrl: options.platformUrl, reconcilers, logger }).run(signal);
+  } finally {
+    for (const reconciler of reconcilers) {
+      await reconciler.close?.().catch((error: unknown) => logger.warn({ reconciler: reconciler.name, err: describeError(error) }, 'reconciler did not close cleanly'));
+    }
+    session.close();
+  }
 }
 
 async function obtainIdentity(store: IdentityStore, options: NodeAgentOptions, logger: Logger, signal: AbortSignal): Promise<AgentIdentity | undefined> {

@@ -14,10 +14,24 @@ interface CommonOptions {
   logLevel: LogLevel;
 }
 
+/** How the node installs Docker when dockerd is missing: Debian's `docker.io` with apt, or not at all. */
+export const DOCKER_INSTALL_STRATEGIES = ['apt', 'none'] as const;
+export type DockerInstallStrategy = (typeof DOCKER_INSTALL_STRATEGIES)[number];
+
+export interface DockerAgentOptions {
+  /**
+   * Set (local instances): daemon.json, the TLS files, data-root, exec-root and pidfile all live under it and
+   * the agent supervises dockerd itself. Unset: /etc/docker, system defaults, systemd when the machine runs it.
+   */
+  root?: string;
+  install: DockerInstallStrategy;
+}
+
 export interface NodeAgentOptions extends CommonOptions {
   role: 'node';
   platformUrl: URL;
   bootstrapToken?: string;
+  docker: DockerAgentOptions;
 }
 
 export interface HubAgentOptions extends CommonOptions {
@@ -30,8 +44,13 @@ export type AgentOptions = NodeAgentOptions | HubAgentOptions;
 
 export const USAGE = `usage: powernode-agent --platform-url https://<host>:<port> [--bootstrap-token pnb1...]
                        [--state-dir ${DEFAULT_STATE_DIR}] [--log-level info]
+                       [--docker-root <dir>] [--docker-install apt|none]
        powernode-agent --role platform [--endpoint <host>:<port>] [--state-dir <dir>] [--log-level info]
-environment fallbacks: POWERNODE_PLATFORM_URL, POWERNODE_BOOTSTRAP_TOKEN, POWERNODE_AGENT_STATE_DIR, POWERNODE_HUB_ENDPOINT
+environment fallbacks: POWERNODE_PLATFORM_URL, POWERNODE_BOOTSTRAP_TOKEN, POWERNODE_AGENT_STATE_DIR, POWERNODE_HUB_ENDPOINT,
+                       POWERNODE_DOCKER_ROOT, POWERNODE_DOCKER_INSTALL
+--docker-root: daemon.json, TLS files, data-root, exec-root and pidfile under <dir>, dockerd supervised by the agent
+               (unset: /etc/docker/daemon.json, /etc/docker/powernode-tls, systemd when present)
+--docker-install: how to get dockerd when it is missing (apt: Debian's docker.io, the default; none: fail)
 --role platform talks to the platform over NATS (NATS_URL, RPC_SUBJECT_PREFIX, EVENT_SUBJECT_PREFIX, PLATFORM_SERVICE_TOKEN)`;
 
 /** Parses the command line (flags win over the environment); UsageError names what is wrong. */
@@ -49,6 +68,8 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): AgentOpt
         role: { type: 'string' },
         endpoint: { type: 'string' },
         'log-level': { type: 'string' },
+        'docker-root': { type: 'string' },
+        'docker-install': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -61,6 +82,9 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): AgentOpt
 
   const role = values.role ?? 'node';
   if (role === 'platform') {
+    if (values['docker-root'] !== undefined || values['docker-install'] !== undefined) {
+      throw new UsageError('--role platform runs no container runtime: --docker-root and --docker-install are for node agents');
+    }
     if (values['platform-url'] !== undefined || values['bootstrap-token'] !== undefined) {
       throw new UsageError('--role platform takes no --platform-url or --bootstrap-token: the hub speaks to the platform over NATS');
     }
@@ -82,7 +106,29 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv): AgentOpt
     ...(bootstrapToken === undefined ? {} : { bootstrapToken: bootstrapToken.trim() }),
     stateDir,
     logLevel: logLevel as LogLevel,
+    docker: parseDockerOptions(values, env),
   };
+}
+
+function parseDockerOptions(values: Record<string, string | undefined>, env: NodeJS.ProcessEnv): DockerAgentOptions {
+  const install = nonEmpty(values['docker-install']) ?? nonEmpty(env.POWERNODE_DOCKER_INSTALL) ?? 'apt';
+  if (!(DOCKER_INSTALL_STRATEGIES as readonly string[]).includes(install)) {
+    throw new UsageError(`--docker-install must be one of ${DOCKER_INSTALL_STRATEGIES.join(', ')}, got "${install}"`);
+  }
+  const root = nonEmpty(values['docker-root']) ?? nonEmpty(env.POWERNODE_DOCKER_ROOT);
+  return { install: install as DockerInstallStrategy, ...(root === undefined ? {} : { root: parseDockerRoot(root) }) };
+}
+
+/**
+ * An absolute path of plain characters: it ends up in daemon.json and in the handshake's `tls_dir`, which the
+ * platform accepts only in that shape.
+ */
+export function parseDockerRoot(raw: string): string {
+  const root = raw.trim().replace(/(.)\/+$/, '$1');
+  if (!/^\/[A-Za-z0-9._\/-]{1,200}$/.test(root) || root.split('/').some((part) => part === '..' || part === '.')) {
+    throw new UsageError(`--docker-root "${raw}" must be an absolute path of letters, digits and . _ - / (no . or .. parts), at most 200 characters`);
+  }
+  return root;
 }
 
 /** `host:port` or `[v6]:port`, as WireGuard writes endpoints. */

@@ -1,4 +1,4 @@
-import { DEFAULT_STATE_DIR, dialHost, parseAgentArgs, type NodeAgentOptions } from './cli-args.js';
+import { DEFAULT_STATE_DIR, USAGE, dialHost, parseAgentArgs, type NodeAgentOptions } from './cli-args.js';
 import { UsageError } from './errors.js';
 
 const TOKEN = `pnb1.${'a'.repeat(64)}.${'s'.repeat(43)}`;
@@ -6,7 +6,23 @@ const TOKEN = `pnb1.${'a'.repeat(64)}.${'s'.repeat(43)}`;
 describe(parseAgentArgs.name, () => {
   it('reads flags, with defaults', () => {
     const sut = parseAgentArgs(['--platform-url', 'https://10.0.0.1:8443', '--bootstrap-token', TOKEN], {});
-    expect(sut).toEqual({ platformUrl: new URL('https://10.0.0.1:8443'), bootstrapToken: TOKEN, stateDir: DEFAULT_STATE_DIR, role: 'node', logLevel: 'info' });
+    expect(sut).toEqual({ platformUrl: new URL('https://10.0.0.1:8443'), bootstrapToken: TOKEN, stateDir: DEFAULT_STATE_DIR, role: 'node', logLevel: 'info', docker: { install: 'apt' } });
+  });
+
+  it('reads the docker flags, with environment fallbacks; flags win', () => {
+    const url = ['--platform-url', 'https://h:1'];
+    expect(parseAgentArgs([...url, '--docker-root', '/var/lib/pn/inst-1/docker/', '--docker-install', 'none'], {})).toMatchObject({ docker: { root: '/var/lib/pn/inst-1/docker', install: 'none' } });
+    const env = { POWERNODE_DOCKER_ROOT: '/env/docker', POWERNODE_DOCKER_INSTALL: 'none' };
+    expect(parseAgentArgs(url, env)).toMatchObject({ docker: { root: '/env/docker', install: 'none' } });
+    expect(parseAgentArgs([...url, '--docker-root', '/flag/docker', '--docker-install', 'apt'], env)).toMatchObject({ docker: { root: '/flag/docker', install: 'apt' } });
+    expect((parseAgentArgs(url, {}) as NodeAgentOptions).docker).toEqual({ install: 'apt' });
+  });
+
+  it('names the docker flags in its usage text', () => {
+    expect(USAGE).toContain('--docker-root <dir>');
+    expect(USAGE).toContain('--docker-install apt|none');
+    expect(USAGE).toContain('POWERNODE_DOCKER_ROOT');
+    expect(USAGE).toContain('POWERNODE_DOCKER_INSTALL');
   });
 
   it('accepts an IPv6 literal and dials it without brackets', () => {
@@ -34,6 +50,11 @@ describe(parseAgentArgs.name, () => {
     [['--platform-url', 'https://h:1', '--role', 'hub'], /--role must be/],
     [['--platform-url', 'https://h:1', '--log-level', 'loud'], /--log-level/],
     [['--platform-url', 'https://h:1', '--unknown'], /Unknown option/],
+    [['--platform-url', 'https://h:1', '--docker-install', 'snap'], /--docker-install must be one of apt, none/],
+    [['--platform-url', 'https://h:1', '--docker-root', 'relative/dir'], /--docker-root .* must be an absolute path/],
+    [['--platform-url', 'https://h:1', '--docker-root', '/with space'], /--docker-root .* must be an absolute path/],
+    [['--platform-url', 'https://h:1', '--docker-root', '/a/../etc'], /--docker-root .* \(no \. or \.\. parts\)/],
+    [['--role', 'platform', '--docker-root', '/x'], /--role platform runs no container runtime/],
   ])('rejects %j with a UsageError (exit 2)', (argv, message) => {
     expect(() => parseAgentArgs(argv, {})).toThrow(message);
     try {

@@ -4,9 +4,10 @@ import type { z } from 'zod';
 import { Backoff } from './backoff.js';
 import { describeError } from './errors.js';
 import { collectFacts, type RuntimeFacts } from './facts.js';
-import { clientCertChain, rootOf, validityOf, type AgentIdentity } from './identity.js';
+import { validityOf } from './identity.js';
 import type { IdentityStore } from './identity-store.js';
-import { PlatformClient } from './platform-client.js';
+import { PlatformHttpError } from './platform-client.js';
+import type { PlatformSession } from './platform-session.js';
 import { runReconcilers } from './reconcile/run-reconcilers.js';
 import type { Reconciler } from './reconcile/reconciler.js';
 import { renewIdentity } from './renewal.js';
@@ -20,7 +21,8 @@ const REQUEST_SLACK_MS = 10_000;
 const EARLY_ANSWER_MS = 1_000;
 
 export interface HeartbeatLoopOptions {
-  identity: AgentIdentity;
+  /** The current identity and its client; the loop renews the identity in it, so other users see the new one. */
+  session: PlatformSession;
   store: IdentityStore;
   platformUrl: URL;
   reconcilers: readonly Reconciler[];
@@ -32,8 +34,8 @@ export interface HeartbeatLoopOptions {
  * certificate at 2/3 of its life, and backs off (full jitter) while the platform is unreachable.
  */
 export class HeartbeatLoop {
-  private identity: AgentIdentity;
-  private client: PlatformClient;
+  private readonly session: PlatformSession;
+  private decommissionNoticed = false;
   private desired: agentProtocol.DesiredState | undefined;
   private runtimes: RuntimeFacts = {};
   private readonly backoff = new Backoff();
@@ -41,51 +43,62 @@ export class HeartbeatLoop {
   private renewRetryAt = 0;
 
   constructor(private readonly options: HeartbeatLoopOptions) {
-    this.identity = options.identity;
-    this.client = this.clientFor(this.identity);
+    this.session = options.session;
   }
 
   async run(signal: AbortSignal): Promise<void> {
     const { logger } = this.options;
-    try {
-      while (!signal.aborted) {
-        await this.renewIfDue(signal);
-        const waitS = longPollWaitSeconds(this.nextRenewalCheck(), new Date(), LONG_POLL_WAIT_S);
-        const started = Date.now();
-        let response: z.output<typeof agentProtocol.heartbeatResponse>;
-        try {
-          response = await this.client.postJson(
-            agentProtocol.AGENT_PATHS.heartbeat,
-            {
-              instance_id: this.identity.instanceId,
-              ...(this.desired ? { desired_version: this.desired.version } : {}),
-              wait_s: waitS,
-              facts: collectFacts(this.runtimes),
-            },
-            agentProtocol.heartbeatResponse,
-            { signal, timeoutMs: waitS * 1000 + REQUEST_SLACK_MS },
-          );
-        } catch (error) {
-          if (signal.aborted) break;
-          // Whatever failed (down, 5xx, 400 on our facts, a malformed answer), the last good desired state stays.
-          const retryInMs = this.backoff.next();
-          logger.warn({ err: describeError(error), failures: this.backoff.failures, retry_in_ms: retryInMs }, 'heartbeat failed');
-          await sleep(retryInMs, signal);
-          continue;
-        }
-        if (this.backoff.failures > 0) logger.info({ after_failures: this.backoff.failures }, 'platform reachable again');
-        this.backoff.reset();
-        if (this.desired === undefined || response.desired.version !== this.desired.version) {
-          await this.apply(response.desired, signal);
-        } else {
-          // Unchanged: converge again anyway (a daemon died, an interface vanished) and refresh the facts
-          // (WireGuard handshakes) the next heartbeat carries.
-          this.runtimes = await runReconcilers(this.options.reconcilers, this.desired, signal, logger);
-          if (Date.now() - started < EARLY_ANSWER_MS && waitS > 0) await sleep(Math.min(response.heartbeat_interval_s, LONG_POLL_WAIT_S) * 1000, signal);
-        }
+    while (!signal.aborted) {
+      await this.renewIfDue(signal);
+      const waitS = longPollWaitSeconds(this.nextRenewalCheck(), new Date(), LONG_POLL_WAIT_S);
+      const started = Date.now();
+      let response: z.output<typeof agentProtocol.heartbeatResponse>;
+      try {
+        response = await this.session.client.postJson(
+          agentProtocol.AGENT_PATHS.heartbeat,
+          {
+            instance_id: this.session.identity().instanceId,
+            ...(this.desired ? { desired_version: this.desired.version } : {}),
+            wait_s: waitS,
+            facts: collectFacts(this.runtimes),
+          },
+          agentProtocol.heartbeatResponse,
+          { signal, timeoutMs: waitS * 1000 + REQUEST_SLACK_MS },
+        );
+      } catch (error) {
+        if (signal.aborted) break;
+        if (error instanceof PlatformHttpError && error.code === 'InstanceDecommissioned') await this.noticeDecommission(signal);
+        // Whatever failed (down, 5xx, 400 on our facts, a malformed answer), the last good desired state stays.
+        const retryInMs = this.backoff.next();
+        logger.warn({ err: describeError(error), failures: this.backoff.failures, retry_in_ms: retryInMs }, 'heartbeat failed');
+        await sleep(retryInMs, signal);
+        continue;
       }
-    } finally {
-      this.client.close();
+      if (this.backoff.failures > 0) logger.info({ after_failures: this.backoff.failures }, 'platform reachable again');
+      this.backoff.reset();
+      this.decommissionNoticed = false;
+      if (this.desired === undefined || response.desired.version !== this.desired.version) {
+        await this.apply(response.desired, signal);
+      } else {
+        // Unchanged: converge again anyway (a daemon died, an interface vanished) and refresh the facts
+        // (WireGuard handshakes) the next heartbeat carries.
+        this.runtimes = await runReconcilers(this.options.reconcilers, this.desired, signal, logger);
+        if (Date.now() - started < EARLY_ANSWER_MS && waitS > 0) await sleep(Math.min(response.heartbeat_interval_s, LONG_POLL_WAIT_S) * 1000, signal);
+      }
+    }
+  }
+
+  /** The platform says this instance is gone: reconcilers that run something tear it down (once per streak). */
+  private async noticeDecommission(signal: AbortSignal): Promise<void> {
+    if (this.decommissionNoticed) return;
+    this.decommissionNoticed = true;
+    this.options.logger.warn('the platform says this instance is decommissioned: tearing down what the reconcilers run');
+    for (const reconciler of this.options.reconcilers) {
+      try {
+        await reconciler.decommissioned?.(signal);
+      } catch (error) {
+        this.options.logger.warn({ reconciler: reconciler.name, err: describeError(error) }, 'teardown after decommission failed');
+      }
     }
   }
 
@@ -99,18 +112,16 @@ export class HeartbeatLoop {
 
   /** Renewal time, or the next retry after a failed renewal, whichever is later. */
   private nextRenewalCheck(): Date {
-    return new Date(Math.max(renewalTime(validityOf(this.identity)).getTime(), this.renewRetryAt));
+    return new Date(Math.max(renewalTime(validityOf(this.session.identity())).getTime(), this.renewRetryAt));
   }
 
   private async renewIfDue(signal: AbortSignal): Promise<void> {
     if (Date.now() < this.nextRenewalCheck().getTime()) return;
     const { logger, store, platformUrl } = this.options;
     try {
-      const renewed = await renewIdentity(this.client, this.identity, signal);
+      const renewed = await renewIdentity(this.session.client, this.session.identity(), signal);
       await store.save(renewed, platformUrl); // the old identity stays on disk until the new one is complete
-      this.client.close();
-      this.identity = renewed;
-      this.client = this.clientFor(renewed);
+      this.session.replace(renewed);
       this.renewBackoff.reset();
       this.renewRetryAt = 0;
       logger.info({ not_after: validityOf(renewed).notAfter.toISOString() }, 'identity certificate renewed');
@@ -120,13 +131,5 @@ export class HeartbeatLoop {
       this.renewRetryAt = Date.now() + retryInMs;
       logger.warn({ err: describeError(error), retry_in_ms: retryInMs }, 'identity renewal failed');
     }
-  }
-
-  private clientFor(identity: AgentIdentity): PlatformClient {
-    return new PlatformClient(this.options.platformUrl, {
-      kind: 'pinned',
-      rootPem: rootOf(identity),
-      client: { keyPem: identity.keyPem, certChainPem: clientCertChain(identity) },
-    });
   }
 }

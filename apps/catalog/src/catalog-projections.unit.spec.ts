@@ -1,5 +1,5 @@
-import type { EventEnvelope } from '@powernode/contracts';
 import type { Projection } from '@powernode/eventstore';
+import { testEnvelope } from '@powernode/testing';
 import { instancesProjection } from './instance/instances.projection.js';
 import { templatesProjection } from './template/templates.projection.js';
 
@@ -8,19 +8,7 @@ function feed<R extends Record<string, unknown>>(projection: Projection<R>, even
     (row, [kind, data], i) =>
       projection.evolve(
         row,
-        {
-          id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-          kind,
-          schema: 1,
-          aggregate_id: 'x',
-          aggregate_version: i + 1,
-          occurred_at: `2026-01-01T00:00:0${i}.000Z`,
-          actor: 'test',
-          correlation_id: 'c',
-          causation_id: null,
-          traceparent: null,
-          data,
-        } satisfies EventEnvelope,
+        testEnvelope({ kind, data }, i, 'x'),
         { seq: i + 1, index: 0 },
       ),
     null,

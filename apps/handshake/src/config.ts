@@ -9,6 +9,8 @@ export const handshakeEnv = baseServiceEnv.extend({
   /** Agents heartbeat at this interval; an instance is offline after twice it without one. */
   HEARTBEAT_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(10),
   BOOTSTRAP_TOKEN_TTL_S: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+  /** Lifetime asked for daemon server certificates; unset: the CA profile's default (30 days). Agents renew at 2/3. */
+  DOCKER_DAEMON_CERT_TTL_S: z.coerce.number().int().min(60).max(90 * 24 * 3600).optional(),
 });
 
 export type HandshakeConfig = z.infer<typeof handshakeEnv>;

@@ -7,6 +7,14 @@ import { AgentCertificates } from './agent/agent-certificates.js';
 import { AgentService } from './agent/agent.service.js';
 import type { HandshakeConfig } from './config.js';
 import { DesiredStateReader } from './desired/desired-state.reader.js';
+import { PlatformDockerClient } from './docker/daemon/platform-docker-client.js';
+import { DOCKER_SETTINGS } from './docker/docker-settings.js';
+import { DaemonCertIssuer } from './docker/handshake/daemon-cert-issuer.js';
+import { DaemonCertificates } from './docker/handshake/daemon-certificates.js';
+import { RuntimeHandshakeService } from './docker/handshake/runtime-handshake.service.js';
+import { DockerHosts } from './docker/host/docker-hosts.js';
+import { DockerAssignmentPolicy } from './docker/policy/assignment-policy.js';
+import { DockerProvisioning } from './docker/provisioning/docker-provisioning.service.js';
 import { LongPoll } from './desired/long-poll.js';
 import { handshakeHandlers } from './handlers.js';
 import { HandshakeModule } from './handshake.module.js';
@@ -26,7 +34,7 @@ export interface RunningHandshake {
   close(): Promise<void>;
 }
 
-/** The handshake service: agent-facing HTTPS (enrol, heartbeat, renew) and its internal actions over NATS. */
+/** The handshake service: agent-facing HTTPS (enrol, heartbeat, renew, runtime handshake) and its actions over NATS. */
 export async function startHandshake(config: HandshakeConfig, logger: Logger = createLogger('handshake', config.LOG_LEVEL)): Promise<RunningHandshake> {
   const runtime = await startHandshakeRuntime(config, logger);
   const stops: (() => Promise<void> | void)[] = [() => runtime.close()];
@@ -42,13 +50,21 @@ export async function startHandshake(config: HandshakeConfig, logger: Logger = c
     const longPoll = new LongPoll(runtime, reader);
     const liveness = new Liveness(runtime, () => longPoll.heldInstances());
     const relay = new WireguardRelay(runtime);
-    const agents = new AgentService(runtime, current, tokens, new AgentCertificates(runtime.db, schema), reader, longPoll, liveness, relay);
+    const agentCertificates = new AgentCertificates(runtime.db, schema);
+    const agents = new AgentService(runtime, current, tokens, agentCertificates, reader, longPoll, liveness, relay);
+    const hosts = new DockerHosts(runtime);
+    const policy = new DockerAssignmentPolicy(runtime, hosts);
+    await policy.start();
+    stops.push(() => policy.stop());
+    const issuer = new DaemonCertIssuer(runtime.rpc, new DaemonCertificates(runtime.db, schema), DOCKER_SETTINGS.hostDomain, config.DOCKER_DAEMON_CERT_TTL_S);
+    const runtimes = new RuntimeHandshakeService(runtime, agentCertificates, reader, hosts, policy, issuer, new PlatformDockerClient(runtime.rpc, logger));
+    const provisioning = new DockerProvisioning(runtime, reader, hosts);
     longPoll.start();
     liveness.start();
     stops.push(() => liveness.stop());
     // Runs once the server closed (no new reports) and before NATS closes: relays under way finish.
     stops.push(() => relay.stop());
-    const server = createAgentServer(current, agents, logger);
+    const server = createAgentServer(current, agents, runtimes, logger);
     server.listen(config.HANDSHAKE_PORT, config.HANDSHAKE_HOST);
     await once(server, 'listening');
     stops.push(async () => {
@@ -64,7 +80,7 @@ export async function startHandshake(config: HandshakeConfig, logger: Logger = c
         natsUrl: config.NATS_URL,
         rpcPrefix: config.RPC_SUBJECT_PREFIX,
         service: 'handshake',
-        handlers: handshakeHandlers(tokens, current),
+        handlers: handshakeHandlers(tokens, current, provisioning),
         logger,
         serviceToken: config.PLATFORM_SERVICE_TOKEN,
       }),

@@ -2,11 +2,22 @@ import type { Logger } from '@powernode/service-kit';
 import { ServiceRuntime } from '@powernode/service-runtime';
 import type { HandshakeConfig } from './config.js';
 import { desiredInstancesProjection, desiredModulesProjection, desiredTemplatesProjection } from './desired/catalog-views.projection.js';
+import { HandshakeDockerCertificates1766000000000 } from './docker/docker.migration.js';
+import { directDockerProjection } from './docker/projections/direct-docker.projection.js';
+import { dockerHostsProjection } from './docker/projections/docker-hosts.projection.js';
+import { dockerModulesProjection } from './docker/projections/docker-modules.projection.js';
 import { HandshakeStorage1764000200000 } from './handshake.migration.js';
 
 export const HANDSHAKE_VERSION = '0.1.0';
 
-const handshakeProjections = () => ({ instances: desiredInstancesProjection, templates: desiredTemplatesProjection, modules: desiredModulesProjection });
+const handshakeProjections = () => ({
+  instances: desiredInstancesProjection,
+  templates: desiredTemplatesProjection,
+  modules: desiredModulesProjection,
+  directDocker: directDockerProjection,
+  dockerModules: dockerModulesProjection,
+  dockerHosts: dockerHostsProjection,
+});
 
 export type HandshakeRuntime = ServiceRuntime<ReturnType<typeof handshakeProjections>> & { readonly config: HandshakeConfig };
 
@@ -16,7 +27,7 @@ export async function startHandshakeRuntime(config: HandshakeConfig, logger: Log
     version: HANDSHAKE_VERSION,
     config,
     logger,
-    migrations: [HandshakeStorage1764000200000],
+    migrations: [HandshakeStorage1764000200000, HandshakeDockerCertificates1766000000000],
     projections: handshakeProjections(),
   });
   return runtime as HandshakeRuntime;

@@ -23,9 +23,11 @@ export class AgentProcess {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(mainJs: string, args: string[], env: Record<string, string> = {}) {
+  /** `prefix` runs the agent through another program, e.g. `nsenter --net=… --` into an instance's namespace. */
+  constructor(mainJs: string, args: string[], env: Record<string, string> = {}, prefix: readonly string[] = []) {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('POWERNODE_')));
-    this.child = spawn(process.execPath, [mainJs, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...rest] = [...prefix, process.execPath, mainJs, ...args];
+    this.child = spawn(command as string, rest, { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));

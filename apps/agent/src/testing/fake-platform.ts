@@ -5,6 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { agentProtocol } from '@powernode/contracts';
+import { PlatformHttpError } from '../platform-client.js';
+import type { RuntimePlatformPort } from '../platform-session.js';
 import { createCaHierarchy, exportPrivateKeyPem, generateKeyPair, issueCertificate, verifyCsr, type CaHierarchy, type CryptoKey } from '@powernode/pki';
 
 type DesiredState = agentProtocol.DesiredState;
@@ -24,12 +26,20 @@ export interface Heartbeat {
 export class FakePlatform {
   readonly enrolments: { instanceId: string; facts: agentProtocol.AgentFacts }[] = [];
   readonly heartbeats: Heartbeat[] = [];
+  /** POST /runtime/handshake calls, with the client certificate they came with. */
+  readonly runtimeCalls: { instanceId: string; certSerial: string; body: unknown }[] = [];
+  /** Instances whose heartbeats are answered 410 InstanceDecommissioned. */
+  readonly decommissioned = new Set<string>();
+  refusedHeartbeats = 0;
   renewals = 0;
   private readonly tokens = new Set<string>();
   private readonly desired = new Map<string, DesiredState>();
   private readonly waiters = new Set<() => void>();
   private server: Server | undefined;
   private port = 0;
+  private host = '127.0.0.1';
+  /** Answers POST /runtime/handshake when set (a FakeRuntimePlatform on this platform's CA); a fixed answer otherwise. */
+  runtime: RuntimePlatformPort | undefined;
 
   private constructor(
     readonly ca: CaHierarchy,
@@ -62,7 +72,7 @@ export class FakePlatform {
   }
 
   get url(): string {
-    return `https://127.0.0.1:${this.port}`;
+    return `https://${this.host}:${this.port}`;
   }
 
   /** A fresh single-use token pinned to this platform's root (or to `fingerprint`, to forge a wrong pin). */
@@ -85,12 +95,23 @@ export class FakePlatform {
     return next;
   }
 
-  async start(port = this.port): Promise<void> {
+  /** Replaces an instance's whole desired state (modules and SDWAN interfaces) and wakes its long-poll. */
+  setDesired(instanceId: string, content: Pick<DesiredState, 'modules' | 'sdwan'>): DesiredState {
+    const previous = this.desired.get(instanceId);
+    const next = { instance_id: instanceId, version: String(Number(previous?.version ?? 0) + 1), ...content };
+    this.desired.set(instanceId, next);
+    for (const wake of [...this.waiters]) wake();
+    return next;
+  }
+
+  /** `host`: an address other namespaces reach (a veth), for agents that run inside one. */
+  async start(port = this.port, host = this.host): Promise<void> {
+    this.host = host;
     const server = createServer({ ...this.serverTls, ca: [this.ca.root.certificatePem], requestCert: true, rejectUnauthorized: false }, (req, res) => {
       this.handle(req, res).catch((error: Error) => reply(res, 500, { code: 'Internal', message: error.message }));
     });
     server.on('tlsClientError', () => undefined);
-    server.listen(port, '127.0.0.1');
+    server.listen(port, host);
     await once(server, 'listening');
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
@@ -120,6 +141,8 @@ export class FakePlatform {
         return this.heartbeat(req, body, res);
       case agentProtocol.AGENT_PATHS.renew:
         return this.renew(req, body, res);
+      case agentProtocol.AGENT_PATHS.runtimeHandshake:
+        return this.runtimeHandshake(req, body, res);
       default:
         reply(res, 404, { code: 'NotFound', message: `${req.method} ${req.url}` });
     }
@@ -143,6 +166,10 @@ export class FakePlatform {
     if (!request.success) return reply(res, 400, { code: 'InvalidInput', message: request.error.message });
     const { instance_id: instanceId, desired_version: version, wait_s: waitS, facts } = request.data;
     if (peer.instanceId !== instanceId) return reply(res, 403, { code: 'PermissionDenied', message: 'certificate names another instance' });
+    if (this.decommissioned.has(instanceId)) {
+      this.refusedHeartbeats += 1;
+      return reply(res, 410, { code: 'InstanceDecommissioned', message: `instance ${instanceId} is decommissioned` });
+    }
     this.heartbeats.push({ instanceId, ...(version === undefined ? {} : { desiredVersion: version }), facts, certSerial: peer.serial });
     if (this.desiredOf(instanceId)?.version === version) await this.hold(req, waitS * 1000, () => this.desiredOf(instanceId)?.version !== version);
     const desired = this.desiredOf(instanceId) as DesiredState;
@@ -156,6 +183,20 @@ export class FakePlatform {
     if (!request.success) return reply(res, 400, { code: 'InvalidInput', message: request.error.message });
     this.renewals += 1;
     reply(res, 200, { certificate_pem: await this.issueAgentCert(request.data.csr_pem, peer.instanceId), chain_pem: this.ca.chain });
+  }
+
+  /** Records the call and its client certificate; answers like a platform at the start of the handshake. */
+  private async runtimeHandshake(req: IncomingMessage, body: unknown, res: ServerResponse): Promise<void> {
+    const peer = authenticated(req);
+    if (!peer) return reply(res, 401, { code: 'Unauthenticated', message: 'client certificate required' });
+    this.runtimeCalls.push({ instanceId: peer.instanceId, certSerial: peer.serial, body });
+    if (this.runtime === undefined) return reply(res, 200, { host_id: 'host-00000000-0000-8000-8000-000000000001', status: 'pending', next: 'wants_cert' });
+    try {
+      reply(res, 200, await this.runtime.runtimeHandshake(agentProtocol.runtimeHandshakeRequest.parse(body), new AbortController().signal));
+    } catch (error) {
+      if (error instanceof PlatformHttpError) return reply(res, error.status, { code: error.code, message: error.message });
+      throw error;
+    }
   }
 
   /** Resolves when `done()` holds, the wait runs out, the platform stops or the client goes away. */

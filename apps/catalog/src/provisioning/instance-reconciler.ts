@@ -95,6 +95,10 @@ export class InstanceReconciler {
           `https://[{host_ipv6}]:${this.options.platformPort}`,
           '--state-dir',
           resolve(this.options.stateRoot, instanceId, 'agent'),
+          // Its own dockerd beside the other instances' (data-root, exec-root, pidfile, daemon.json, TLS under
+          // it), supervised by the agent; erased with the instance's state dir on decommission.
+          '--docker-root',
+          resolve(this.options.stateRoot, instanceId, 'docker'),
         ],
         env,
       },

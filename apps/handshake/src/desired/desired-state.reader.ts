@@ -1,16 +1,25 @@
 import { PlatformError, sdwanActions } from '@powernode/contracts';
 import { projectionTable } from '@powernode/eventstore';
+import { directDockerProjection, type DirectDockerRow } from '../docker/projections/direct-docker.projection.js';
 import type { HandshakeRuntime } from '../runtime.js';
 import {
   desiredInstancesProjection,
   desiredModulesProjection,
   desiredTemplatesProjection,
+  type AssignedModuleRef,
   type DesiredInstanceRow,
   type DesiredTemplateRow,
 } from './catalog-views.projection.js';
 import { composeDesiredState, type DesiredSdwan, type DesiredState } from './desired-state.js';
 
-/** Reads an instance's desired state: modules from the handshake's own projections of catalog events, SDWAN from the sdwan service. */
+/** An instance's modules: its template's, plus docker when an operator assigned it to the instance directly. */
+export interface InstanceModules {
+  instance: DesiredInstanceRow;
+  assigned: AssignedModuleRef[];
+  configs: Map<string, Record<string, unknown>>;
+}
+
+/** Reads an instance's desired state: modules from the handshake's own projections of catalog and docker events, SDWAN from the sdwan service. */
 export class DesiredStateReader {
   constructor(private readonly runtime: HandshakeRuntime) {}
 
@@ -27,27 +36,40 @@ export class DesiredStateReader {
     return row;
   }
 
-  /** Fails when the sdwan service does: a state without `sdwan` would make the agent tear its tunnels down. */
-  async read(instanceId: string): Promise<{ desired: DesiredState; templateId: string }> {
-    const sdwan = this.sdwan(instanceId);
-    // Settled here, awaited below: a catalog error must not leave the sdwan call's rejection unhandled.
-    sdwan.catch(() => undefined);
+  /**
+   * The template's modules and a directly assigned docker module (by name, the template's wins: one version
+   * of a module per instance), with their published config.
+   */
+  async modules(instanceId: string): Promise<InstanceModules> {
     const instance = await this.instance(instanceId);
-    const templates: { doc: DesiredTemplateRow }[] = await this.runtime.db.query(`SELECT doc FROM ${this.table(projectionTable(desiredTemplatesProjection))} WHERE key = $1`, [
-      instance.template_id,
+    const [templates, direct] = await Promise.all([
+      this.runtime.db.query(`SELECT doc FROM ${this.table(projectionTable(desiredTemplatesProjection))} WHERE key = $1`, [instance.template_id]) as Promise<{ doc: DesiredTemplateRow }[]>,
+      this.runtime.db.query(`SELECT doc FROM ${this.table(projectionTable(directDockerProjection))} WHERE key = $1`, [instanceId]) as Promise<{ doc: DirectDockerRow }[]>,
     ]);
-    const assigned = templates[0]?.doc.modules ?? [];
+    const assigned = [...(templates[0]?.doc.modules ?? [])];
+    for (const { doc } of direct) {
+      if (!assigned.some((m) => m.name === doc.name)) assigned.push({ module_id: doc.module_id, name: doc.name, version: doc.version, runtime: 'docker' });
+    }
     const configs: { key: string; config: Record<string, unknown> }[] = assigned.length
       ? await this.runtime.db.query(`SELECT key, doc->'config' AS config FROM ${this.table(projectionTable(desiredModulesProjection))} WHERE key = ANY($1::text[])`, [
           assigned.map((m) => m.module_id),
         ])
       : [];
-    const desired = composeDesiredState(instanceId, assigned, new Map(configs.map((c) => [c.key, c.config ?? {}])), await sdwan);
+    return { instance, assigned, configs: new Map(configs.map((c) => [c.key, c.config ?? {}])) };
+  }
+
+  /** Fails when the sdwan service does: a state without `sdwan` would make the agent tear its tunnels down. */
+  async read(instanceId: string): Promise<{ desired: DesiredState; templateId: string }> {
+    const sdwan = this.sdwan(instanceId);
+    // Settled here, awaited below: a catalog error must not leave the sdwan call's rejection unhandled.
+    sdwan.catch(() => undefined);
+    const { instance, assigned, configs } = await this.modules(instanceId);
+    const desired = composeDesiredState(instanceId, assigned, configs, await sdwan);
     return { desired, templateId: instance.template_id };
   }
 
   /** The instance's WireGuard interfaces, validated on receipt: a malformed answer is an unavailable service. */
-  private async sdwan(instanceId: string): Promise<DesiredSdwan> {
+  async sdwan(instanceId: string): Promise<DesiredSdwan> {
     const action = sdwanActions.sdwanDesiredForInstance;
     const output = await this.runtime.rpc.callInternal(action, { instance_id: instanceId }, 'handshake');
     const parsed = action.output.safeParse(output);

@@ -1,22 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { agentProtocol } from '@powernode/contracts';
+import { canonicalJson, type agentProtocol } from '@powernode/contracts';
 import type { AssignedModuleRef } from './catalog-views.projection.js';
 
 type DesiredModule = ReturnType<typeof agentProtocol.desiredModule.parse>;
 export type DesiredState = agentProtocol.DesiredState;
 export type DesiredSdwan = agentProtocol.DesiredSdwan;
-
-/** JSON with object keys sorted at every level: the same content always hashes the same (jsonb reorders keys). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * An instance's desired state: its template's modules with their published config, by name, and its SDWAN

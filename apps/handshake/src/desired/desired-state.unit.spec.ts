@@ -1,4 +1,5 @@
-import { canonicalJson, composeDesiredState, networkIdsOf } from './desired-state.js';
+import { canonicalJson } from '@powernode/contracts';
+import { composeDesiredState, networkIdsOf } from './desired-state.js';
 
 const docker = { module_id: 'mod-b', name: 'docker-engine', version: '1.0.0', runtime: 'docker' };
 const k3s = { module_id: 'mod-a', name: 'k3s', version: '1.30.0', runtime: 'k3s-server' };

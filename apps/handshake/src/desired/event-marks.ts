@@ -2,14 +2,22 @@ import type { EventEnvelope } from '@powernode/contracts';
 
 /**
  * What an event may change, as waiters are found: a template's (`t`), an instance's (`i`), every state
- * (`all`: module config), from catalog events; an instance's (`s`) or every state with an interface on a
- * network (`n`), from SDWAN events (kept apart: only those are read from another service, which may lag).
+ * (`all`: module config), from catalog events and direct docker assignments; an instance's (`s`) or every
+ * state with an interface on a network (`n`), from SDWAN events (kept apart: only those are read from another
+ * service, which may lag).
  */
 export type Mark = { kind: 't' | 'i' | 'all' | 's' | 'n'; id: string };
 
-/** The marks of one `system.catalog` or `system.sdwan` event; none when it changes no desired state. */
+/** The marks of one `system.catalog`, `system.sdwan` or `system.docker` event; none when it changes no desired state. */
 export function marksOf(event: Pick<EventEnvelope, 'kind' | 'data'>): Mark[] {
+  if (event.kind.startsWith('system.docker.')) return dockerMarks(event);
   return event.kind.startsWith('system.sdwan.') ? sdwanMarks(event) : catalogMarks(event);
+}
+
+/** Only a direct assignment (or its end) changes a desired state; the template path shows as catalog events. */
+function dockerMarks({ kind, data }: Pick<EventEnvelope, 'kind' | 'data'>): Mark[] {
+  const direct = (kind === 'system.docker.module.assigned' || kind === 'system.docker.module.unassigned') && data.via === 'instance';
+  return direct || kind === 'system.docker.runtime.decommissioned' ? [{ kind: 'i', id: String(data.instance_id) }] : [];
 }
 
 function catalogMarks({ kind, data }: Pick<EventEnvelope, 'kind' | 'data'>): Mark[] {

@@ -8,6 +8,15 @@ describe(marksOf.name, () => {
     expect(marksOf({ kind: 'system.catalog.instance.enrolled', data: { instance_id: 'inst-1' } })).toEqual([]);
   });
 
+  it('marks a direct docker assignment’s instance, not the template path’s or the handshake’s events', () => {
+    const data = { host_id: 'host-1', instance_id: 'inst-1', module_id: 'mod-1', module_name: 'docker-engine', module_version: '1.0.0' };
+    expect(marksOf({ kind: 'system.docker.module.assigned', data: { ...data, via: 'instance' } })).toEqual([{ kind: 'i', id: 'inst-1' }]);
+    expect(marksOf({ kind: 'system.docker.module.unassigned', data: { ...data, via: 'instance' } })).toEqual([{ kind: 'i', id: 'inst-1' }]);
+    expect(marksOf({ kind: 'system.docker.runtime.decommissioned', data })).toEqual([{ kind: 'i', id: 'inst-1' }]);
+    expect(marksOf({ kind: 'system.docker.module.assigned', data: { ...data, via: 'template' } })).toEqual([]);
+    expect(marksOf({ kind: 'system.docker.handshake.cert_signed', data })).toEqual([]);
+  });
+
   it('marks a node peer’s instance and its network', () => {
     const data = { network_id: 'net-0000000a', peer_id: 'peer-00000001', role: 'node', overlay_address: 'fd00::a', node_instance_id: 'inst-1' };
     expect(marksOf({ kind: 'system.sdwan.peer.attached', data })).toEqual([

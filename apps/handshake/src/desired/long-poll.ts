@@ -1,7 +1,7 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { EventEnvelope } from '@powernode/contracts';
 import { tailEvents } from '@powernode/eventstore';
 import type { HandshakeRuntime } from '../runtime.js';
+import { lastStreamSeq } from '../stream-position.js';
 import type { DesiredStateReader } from './desired-state.reader.js';
 import { marksOf, type Mark } from './event-marks.js';
 import { networkIdsOf, type DesiredState } from './desired-state.js';
@@ -31,7 +31,7 @@ interface Scope {
 const emptyScope = (): Scope => ({ templates: new Set(), instances: new Set(), all: false, sdwanInstances: new Set(), networks: new Set() });
 
 /**
- * Held heartbeats. Every replica tails `system.catalog` and `system.sdwan` live (core subscriptions, so each
+ * Held heartbeats. Every replica tails `system.catalog`, `system.sdwan` and `system.docker` live (core subscriptions, so each
  * replica sees every event); an event that may change a waiter's desired state re-reads it once the projections
  * caught up with the stream, once per affected instance (never a poll per waiter). A change answers at once.
  */
@@ -52,7 +52,7 @@ export class LongPoll {
   start(): void {
     const { config } = this.runtime;
     const store = { stream: config.EVENT_STREAM, subjectPrefix: config.EVENT_SUBJECT_PREFIX, replicas: config.EVENT_STREAM_REPLICAS };
-    this.tails = ['system.catalog', 'system.sdwan'].map((prefix) => tailEvents(this.runtime.nc, store, this.runtime.registry, prefix, (e) => this.onEvent(e)));
+    this.tails = ['system.catalog', 'system.sdwan', 'system.docker'].map((prefix) => tailEvents(this.runtime.nc, store, this.runtime.registry, prefix, (e) => this.onEvent(e)));
   }
 
   /** Instances with a held heartbeat: they count as heartbeating while held. */
@@ -171,10 +171,9 @@ export class LongPoll {
   /** Waits until the projections applied everything in the stream now (bounded; a late read is retried by the next event). */
   private async caughtUp(): Promise<void> {
     try {
-      const jsm = await jetstreamManager(this.runtime.nc);
-      const seq = (await jsm.streams.info(this.runtime.config.EVENT_STREAM)).state.last_seq;
-      const { instances, templates, modules } = this.runtime.projections;
-      await Promise.all([instances.waitFor(seq, 5_000), templates.waitFor(seq, 5_000), modules.waitFor(seq, 5_000)]);
+      const seq = await lastStreamSeq(this.runtime);
+      const { instances, templates, modules, directDocker } = this.runtime.projections;
+      await Promise.all([instances, templates, modules, directDocker].map((p) => p.waitFor(seq, 5_000)));
     } catch (error) {
       this.runtime.logger.warn({ err: error }, 'desired-state projections did not catch up in time');
     }

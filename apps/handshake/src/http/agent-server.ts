@@ -6,6 +6,7 @@ import { PlatformError, agentProtocol } from '@powernode/contracts';
 const { AGENT_PATHS } = agentProtocol;
 import type { Logger } from '@powernode/service-kit';
 import type { AgentService } from '../agent/agent.service.js';
+import type { RuntimeHandshakeService } from '../docker/handshake/runtime-handshake.service.js';
 import { agentIdentityOf } from './client-identity.js';
 import { readJson, sendError, sendJson } from './http-io.js';
 import type { ServerIdentity } from './server-identity.js';
@@ -22,8 +23,8 @@ export function tlsOptions(identity: ServerIdentity) {
   };
 }
 
-/** The agent-facing HTTPS server: parse, authenticate per route, delegate to AgentService. */
-export function createAgentServer(identity: () => ServerIdentity, agents: AgentService, logger: Logger): Server {
+/** The agent-facing HTTPS server: parse, authenticate per route, delegate to AgentService / RuntimeHandshakeService. */
+export function createAgentServer(identity: () => ServerIdentity, agents: AgentService, runtimes: RuntimeHandshakeService, logger: Logger): Server {
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0];
     const socket = req.socket as TLSSocket;
@@ -46,6 +47,11 @@ export function createAgentServer(identity: () => ServerIdentity, agents: AgentS
       case AGENT_PATHS.renew: {
         const agent = agentIdentityOf(socket);
         return sendJson(res, 200, await agents.renew(agent, await readJson(req)));
+      }
+      case AGENT_PATHS.runtimeHandshake: {
+        // The host is the certificate's instance: the body names none.
+        const agent = agentIdentityOf(socket);
+        return sendJson(res, 200, await runtimes.handshake(agent, await readJson(req)));
       }
       default:
         throw new PlatformError('NotFound', `no route ${req.method} ${path}`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sdwanActions, sdwanEvents } from '@powernode/contracts';
-import { canonicalJson } from '../desired/desired-state.js';
+import { canonicalJson } from '@powernode/contracts';
 
 const peerFacts = z.object({
   public_key: z.string().max(256),

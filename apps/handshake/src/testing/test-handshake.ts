@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { handshakeActions } from '@powernode/contracts';
-import { RpcClient, connectNats, createLogger } from '@powernode/service-kit';
+import { handshakeActions, type ActionDef } from '@powernode/contracts';
+import { RpcClient, connectNats, createLogger, serviceCaller, type CallerRef } from '@powernode/service-kit';
 import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
 import { loadHandshakeConfig, type HandshakeConfig } from '../config.js';
 import { startHandshake, type RunningHandshake } from '../handshake-app.js';
@@ -10,6 +10,8 @@ export interface TestHandshake extends RunningHandshake {
   platform: TestPlatformEnv;
   /** A bootstrap token for an instance, through the internal action as a platform service. */
   issueToken(instanceId: string): Promise<{ token: string; expires_at: string }>;
+  /** Calls an action over NATS: as the platform (service token) by default, or as an operator. */
+  call(action: ActionDef, input: unknown, options?: { caller?: string; roles?: string[] }): Promise<any>;
   destroy(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -24,6 +26,11 @@ export async function startTestHandshake(platform: TestPlatformEnv = testPlatfor
     config,
     platform,
     issueToken: async (instanceId) => (await rpc.callInternal(handshakeActions.handshakeIssueBootstrapToken, { instance_id: instanceId }, 'test')) as { token: string; expires_at: string },
+    call: (action, input, options = {}) => {
+      const caller: CallerRef =
+        options.caller === undefined ? serviceCaller('test') : { account_id: options.caller, name: options.caller, roles: options.roles ?? ['admin'] };
+      return rpc.call(action, { input, caller });
+    },
     destroy: async ({ keepData = false } = {}) => {
       await nc.close();
       await handshake.close();

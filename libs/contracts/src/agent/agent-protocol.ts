@@ -125,7 +125,15 @@ export const renewResponse = z.object({ certificate_pem: z.string(), chain_pem: 
  *   wants_cert       csr_pem      a CSR for the daemon's Ed25519 key → server certificate + chain
  *   wants_config     tls_dir      the daemon configuration (with the TLS files under tls_dir) + its hash
  *   ready            version      the daemon runs; the platform checks it (TLS /_ping) before recording it
- *   stopped, failed  error?       the runtime was stopped / a phase failed on the agent
+ *   stopped, failed  error?       the runtime was stopped / a phase failed on the agent (failed: error required)
+ * The host is the one of the instance the client certificate names; the body names none. Refusals record nothing:
+ *   400 InvalidInput (a field the phase needs), InvalidCsr, UnsupportedKey (the daemon key must be Ed25519);
+ *   403 PermissionDenied (docker is not assigned to this instance); 410 InstanceDecommissioned;
+ *   409 IllegalState (no overlay /128 yet, or a phase before its predecessor: wants_cert before wants_config
+ *   before ready); 422 UnsupportedRuntime (another runtime, or an unknown phase).
+ * Retryable, recorded once as handshake.failed { retrying: true } while they last:
+ *   503 CaUnavailable at wants_cert (the host stays there); 409 DaemonUnreachable at ready (the platform's own
+ *   TLS /_ping over the overlay failed; details.reason says why).
  */
 export const runtimeHandshakeRequest = z.object({
   runtime: z.string().min(1).max(32),
@@ -144,7 +152,7 @@ export const DOCKER_TLS_FILES = { ca: 'ca.pem', cert: 'server-cert.pem', key: 's
 export const runtimeHandshakeResponse = z.object({
   host_id: z.string(),
   status: z.string(),
-  /** What the agent should do next; `done` once the host is provisioned (or stopped). */
+  /** What the agent should do next; `done` once the host is provisioned (or stopped); after `failed`, start over at `wants_cert`. */
   next: z.enum(['wants_cert', 'wants_config', 'ready', 'done']),
   /** wants_cert: the daemon's server certificate (leaf) and the chain (intermediate first, root last). */
   certificate: z.object({ cert_pem: z.string(), chain_pem: z.array(z.string()), serial: z.string(), not_after: z.string() }).optional(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EventKindVersion } from '../event-registry.js';
-import { instanceId, moduleId, moduleName, templateId } from './catalog.events.js';
+import { instanceId, moduleId, moduleName, moduleVersion, templateId } from './catalog.events.js';
 
 /** DockerHost status (DESIGN §7): health probes move it between the last four once it is provisioned. */
 export const DOCKER_HOST_STATUSES = ['pending', 'connected', 'disconnected', 'error', 'maintenance'] as const;
@@ -35,11 +35,20 @@ export const moduleAssigned = z.object({
   instance_id: instanceId,
   module_id: moduleId,
   module_name: moduleName,
+  /** The module's version, so an instance's desired state needs no other aggregate (as template.module_assigned). */
+  module_version: moduleVersion,
   /** Through the template (`template`) or straight to the instance (`instance`, system_provision_docker_runtime). */
   via: z.enum(['template', 'instance']),
   template_id: templateId.optional(),
 });
-export const moduleUnassigned = z.object({ host_id: hostId, instance_id: instanceId, module_id: moduleId.optional(), reason: reason.optional() });
+/** `via` names the assignment path that ended: an instance may hold docker through its template and directly. */
+export const moduleUnassigned = z.object({
+  host_id: hostId,
+  instance_id: instanceId,
+  module_id: moduleId.optional(),
+  via: z.enum(['template', 'instance']),
+  reason: reason.optional(),
+});
 export const runtimeInstalling = z.object({ host_id: hostId, instance_id: instanceId, progress: z.string().max(256).optional() });
 export const runtimeWaitingOverlay = z.object({ host_id: hostId, instance_id: instanceId });
 export const handshakeWantsCert = z.object({
@@ -51,7 +60,12 @@ export const handshakeWantsCert = z.object({
   public_key_sha256: sha256,
 });
 export const handshakeCertSigned = z.object({ host_id: hostId, serial: z.string().max(64), not_after: z.iso.datetime(), public_key_sha256: sha256 });
-export const handshakeWantsConfig = z.object({ host_id: hostId, config_hash: sha256 });
+export const handshakeWantsConfig = z.object({
+  host_id: hostId,
+  config_hash: sha256,
+  /** Module overrides the platform refused because they would replace a security setting (hosts, tls*, ...). */
+  refused_keys: z.array(z.string().max(128)).max(64).optional(),
+});
 export const handshakeReady = z.object({ host_id: hostId, version: z.string().min(1).max(64) });
 export const handshakeFailed = z.object({
   host_id: hostId,
@@ -65,6 +79,16 @@ export const handshakeFailed = z.object({
 export const provisioned = z.object({ host_id: hostId, instance_id: instanceId, api_endpoint: apiEndpoint, version: z.string().min(1).max(64) });
 export const runtimeStopped = z.object({ host_id: hostId, instance_id: instanceId, reason: reason.optional() });
 export const runtimeDecommissioned = z.object({ host_id: hostId, instance_id: instanceId });
+
+/** The tutorial's six kinds, in the order they appear for one instance (other kinds may come between them). */
+export const DOCKER_ONBOARDING_KINDS = [
+  'system.docker.module.assigned',
+  'system.docker.runtime.installing',
+  'system.docker.handshake.wants_cert',
+  'system.docker.handshake.cert_signed',
+  'system.docker.handshake.ready',
+  'system.docker.provisioned',
+] as const;
 
 export const DOCKER_EVENTS: EventKindVersion[] = [
   { kind: 'system.docker.module.assigned', version: 1, schema: moduleAssigned },

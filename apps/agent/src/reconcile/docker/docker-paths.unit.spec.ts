@@ -1,0 +1,41 @@
+import { SHORT_EXEC_ROOT_BASE, daemonRunMode, dockerPaths, execRootFor } from './docker-paths.js';
+
+describe(dockerPaths.name, () => {
+  it('puts everything under the docker root when there is one', () => {
+    expect(dockerPaths('/st/agent', '/st/docker')).toEqual({
+      daemonJson: '/st/docker/daemon.json',
+      tlsDir: '/st/docker/tls',
+      stateFile: '/st/agent/docker/state.json',
+      local: { dataRoot: '/st/docker/data', execRoot: '/st/docker/exec', pidfile: '/st/docker/dockerd.pid' },
+      dockerRoot: '/st/docker',
+    });
+  });
+
+  it("uses /etc/docker and the system's own roots without one", () => {
+    expect(dockerPaths('/var/lib/powernode-agent')).toEqual({
+      daemonJson: '/etc/docker/daemon.json',
+      tlsDir: '/etc/docker/powernode-tls',
+      stateFile: '/var/lib/powernode-agent/docker/state.json',
+    });
+  });
+
+  it('moves an exec-root that would be too long for dockerd’s unix sockets to a short stable path', () => {
+    const long = `/${'x'.repeat(80)}`;
+    const sut = execRootFor(long);
+    expect(sut.startsWith(`${SHORT_EXEC_ROOT_BASE}/`)).toBe(true);
+    expect(`${sut}/containerd/containerd.sock.ttrpc`.length).toBeLessThanOrEqual(107);
+    expect(execRootFor(long)).toBe(sut);
+    expect(execRootFor(`/${'y'.repeat(80)}`)).not.toBe(sut);
+  });
+});
+
+describe(daemonRunMode.name, () => {
+  it.each([
+    [undefined, true, 'systemd'],
+    [undefined, false, 'supervise'],
+    ['/st/docker', true, 'supervise'],
+    ['/st/docker', false, 'supervise'],
+  ] as const)('docker root %s, systemd %s → %s', (root, systemd, mode) => {
+    expect(daemonRunMode(root, systemd)).toBe(mode);
+  });
+});

@@ -1,0 +1,31 @@
+import type { DockerPhase } from '@powernode/contracts';
+
+/** How docker came to an instance: through its template (the assignment policy) or straight to it (an operator). */
+export type AssignmentPath = 'template' | 'instance';
+
+export interface AssignedDockerModule {
+  moduleId: string;
+  moduleName: string;
+  moduleVersion: string;
+  /** Set for the template path. */
+  templateId?: string;
+}
+
+/**
+ * DockerHost commands. Assignment commands come from the policy and operators; the rest are the agent's
+ * handshake phases (after the platform did its part: verified the CSR, signed, rendered, probed). Time comes
+ * in with the command where a decision needs it; nothing here reads a clock.
+ */
+export type DockerHostCommand =
+  | { type: 'AssignModule'; data: { via: AssignmentPath; module: AssignedDockerModule } }
+  | { type: 'UnassignModule'; data: { via: AssignmentPath; reason?: string } }
+  | { type: 'DecommissionRuntime'; data: Record<string, never> }
+  | { type: 'ReportInstalling'; data: { progress?: string } }
+  | { type: 'ReportWaitingOverlay'; data: Record<string, never> }
+  | { type: 'WantCert'; data: { overlay: string; apiEndpoint: string; publicKeySha256: string } }
+  | { type: 'RecordCertSigned'; data: { serial: string; notAfter: string; publicKeySha256: string } }
+  | { type: 'RecordConfig'; data: { configHash: string; refusedKeys: string[] } }
+  | { type: 'RecordReady'; data: { version: string } }
+  | { type: 'ReportStopped'; data: { reason?: string } }
+  /** `phase` defaults to the phase the host is in; `retrying`: the host stays there and the agent tries again. */
+  | { type: 'ReportFailed'; data: { reason: string; code?: string; retrying: boolean; phase?: DockerPhase } };
