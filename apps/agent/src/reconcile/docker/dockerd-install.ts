@@ -1,4 +1,4 @@
-import { access, constants, writeFile, rm } from 'node:fs/promises';
+import { access, constants, rm, stat, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { DockerInstallStrategy } from '../../cli-args.js';
 import { runCommand, runWithLines } from './command.js';
@@ -32,8 +32,20 @@ export function parseDockerdVersion(output: string): string {
   return /version\s+([^\s,]+)/i.exec(output)?.[1] ?? output.trim().slice(0, 64);
 }
 
+const versions = new Map<string, { key: string; version: string }>();
+
+/**
+ * The installed dockerd's version. Asked once per binary (path, size, mtime): `dockerd --version` costs a process
+ * start on every assignment's first phase, and the binary only changes when a package is installed.
+ */
 export async function dockerdVersion(dockerd: string): Promise<string> {
-  return parseDockerdVersion(await runCommand([dockerd, '--version'], { timeoutMs: 10_000 }));
+  const info = await stat(dockerd);
+  const key = `${info.size}:${info.mtimeMs}`;
+  const known = versions.get(dockerd);
+  if (known?.key === key) return known.version;
+  const version = parseDockerdVersion(await runCommand([dockerd, '--version'], { timeoutMs: 10_000 }));
+  versions.set(dockerd, { key, version });
+  return version;
 }
 
 export interface InstallOptions {
