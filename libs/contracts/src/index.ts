@@ -17,3 +17,4 @@ export * as handshakeActions from './actions/handshake.actions.js';
 export * as sdwanActions from './actions/sdwan.actions.js';
 export * from './proto/index.js';
 export * as agentProtocol from './agent/agent-protocol.js';
+export * from './agent/local-docker.js';

@@ -4,7 +4,7 @@ import { tailEvents } from '@powernode/eventstore';
 import type { Logger } from '@powernode/service-kit';
 import type { InstanceService } from '../instance/instance.service.js';
 import type { InstanceRow } from '../instance/instances.projection.js';
-import type { InstanceProvider } from '../providers/index.js';
+import { dockerRootOf, stateDirOf, type InstanceProvider } from '../providers/index.js';
 import type { CatalogRuntime } from '../runtime.js';
 
 export interface InstanceReconcilerOptions {
@@ -98,7 +98,7 @@ export class InstanceReconciler {
           // Its own dockerd beside the other instances' (data-root, exec-root, pidfile, daemon.json, TLS under
           // it), supervised by the agent; erased with the instance's state dir on decommission.
           '--docker-root',
-          resolve(this.options.stateRoot, instanceId, 'docker'),
+          dockerRootOf(stateDirOf(this.options.stateRoot, instanceId)),
         ],
         env,
       },

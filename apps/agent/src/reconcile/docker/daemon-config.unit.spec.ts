@@ -1,3 +1,4 @@
+import { dockerCgroupParent } from '@powernode/contracts';
 import { LOCAL_DAEMON_KEYS, localDaemonKeys, renderDaemonJson } from './daemon-config.js';
 import { dockerPaths } from './docker-paths.js';
 
@@ -13,9 +14,15 @@ const PLATFORM = {
 };
 
 describe(renderDaemonJson.name, () => {
-  it('adds only data-root, exec-root and pidfile under the docker root and leaves the platform keys untouched', () => {
+  it('adds only data-root, exec-root, pidfile and cgroup-parent under the docker root and leaves the platform keys untouched', () => {
     const sut = JSON.parse(renderDaemonJson(PLATFORM, localDaemonKeys(dockerPaths('/srv/pn/agent', '/srv/pn/docker'))));
-    expect(sut).toEqual({ ...PLATFORM, 'data-root': '/srv/pn/docker/data', 'exec-root': '/srv/pn/docker/exec', pidfile: '/srv/pn/docker/dockerd.pid' });
+    expect(sut).toEqual({
+      ...PLATFORM,
+      'data-root': '/srv/pn/docker/data',
+      'exec-root': '/srv/pn/docker/exec',
+      pidfile: '/srv/pn/docker/dockerd.pid',
+      'cgroup-parent': dockerCgroupParent('/srv/pn/docker'),
+    });
     expect(Object.keys(sut).filter((key) => !(key in PLATFORM))).toEqual([...LOCAL_DAEMON_KEYS]);
   });
 
@@ -29,7 +36,14 @@ describe(renderDaemonJson.name, () => {
     expect(sut['data-root']).toBe('/srv/d/data');
   });
 
+  it('keeps its cgroup parent over the platform’s, in any spelling dockerd would decode as the same key', () => {
+    const platform = { ...PLATFORM, 'cgroup-parent': '/elsewhere', 'Cgroup-Parent': '/elsewhere', cgroup_parent: '/elsewhere', 'DATA-ROOT': '/var/lib/docker' };
+    const sut = JSON.parse(renderDaemonJson(platform, localDaemonKeys(dockerPaths('/s', '/srv/d'))));
+    expect(sut).toEqual({ ...PLATFORM, ...localDaemonKeys(dockerPaths('/s', '/srv/d')) });
+    expect(sut['cgroup-parent']).toBe(dockerCgroupParent('/srv/d'));
+  });
+
   it('refuses to add any other key', () => {
-    expect(() => renderDaemonJson(PLATFORM, { hosts: 'unix:///var/run/docker.sock' } as never)).toThrow(/only data-root, exec-root, pidfile/);
+    expect(() => renderDaemonJson(PLATFORM, { hosts: 'unix:///var/run/docker.sock' } as never)).toThrow(/only data-root, exec-root, pidfile, cgroup-parent/);
   });
 });

@@ -14,6 +14,7 @@ import { DaemonStartError, type DaemonRunner } from './daemon-runner.js';
 import { daemonCertFacts, daemonCertProblem, installDaemonCert, pendingKeyAndCsr, readDaemonTls, removeDaemonTls } from './daemon-tls.js';
 import type { DockerFactsBoard, DockerFactsPhase } from './docker-facts.js';
 import type { DockerHostOps } from './docker-host-ops.js';
+import { removeEmptyCgroups } from './cgroups.js';
 import { SHORT_EXEC_ROOT_BASE, type DockerPaths } from './docker-paths.js';
 import { DockerStateStore, type DockerState } from './docker-state.js';
 import type { DockerWant } from './docker-want.js';
@@ -182,6 +183,7 @@ export class DockerFlow {
     }
     if (paths.dockerRoot !== undefined) await ops.unmountUnder(paths.dockerRoot);
     if (paths.local?.execRoot.startsWith(`${SHORT_EXEC_ROOT_BASE}/`)) await rm(paths.local.execRoot, { recursive: true, force: true });
+    if (paths.local !== undefined) await removeEmptyCgroups(paths.local.cgroupParent);
     if (state !== undefined && reason === 'unassigned') {
       await this.postBestEffort({ phase: 'stopped', error: 'module unassigned: dockerd stopped, its certificates and daemon.json removed' }, signal);
     }
@@ -338,7 +340,8 @@ export class DockerFlow {
           throw new DaemonStartError(`dockerd did not answer on [${endpoint.address}]:2376 within ${Math.round(timeoutMs / 1000)} s (${(error as Error).message})`, await runner.recentLog());
         }
       }
-      if (!(await sleep(200, signal))) throw new RequestAbortedError('aborted');
+      // dockerd binds its socket a few hundred ms after spawn: poll tightly at first (a refused connect is cheap).
+      if (!(await sleep(deadline - Date.now() > timeoutMs - 5_000 ? 20 : 200, signal))) throw new RequestAbortedError('aborted');
     }
   }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { dockerCgroupParent, dockerExecRoot } from '@powernode/contracts';
 
 /** Where the daemon's files live on this machine. */
 export interface DockerPaths {
@@ -9,20 +9,14 @@ export interface DockerPaths {
   /** The agent's record of what it set up (`<state>/docker/state.json`): teardown removes only what is recorded. */
   stateFile: string;
   /** Only with a docker root: the keys the agent adds to the platform's daemon.json, one dockerd per root. */
-  local?: { dataRoot: string; execRoot: string; pidfile: string };
+  local?: { dataRoot: string; execRoot: string; pidfile: string; cgroupParent: string };
   dockerRoot?: string;
 }
 
 export const SYSTEM_DAEMON_JSON = '/etc/docker/daemon.json';
 export const SYSTEM_TLS_DIR = '/etc/docker/powernode-tls';
-/** Exec roots that would be too long for a unix socket move here (tmpfs, like dockerd's own /var/run/docker). */
-export const SHORT_EXEC_ROOT_BASE = '/run/powernode-docker';
-
-/**
- * dockerd's longest socket under its exec-root is `containerd/containerd.sock.ttrpc`; a unix socket path has at
- * most 107 bytes. An exec-root longer than this would make dockerd fail to start with a cryptic bind error.
- */
-const MAX_EXEC_ROOT_LENGTH = 107 - '/containerd/containerd.sock.ttrpc'.length;
+// Shared with the local provider, which cleans up after an instance's dockerd (libs/contracts, local-docker.ts).
+export { DOCKER_SHORT_EXEC_ROOT_BASE as SHORT_EXEC_ROOT_BASE, dockerExecRoot as execRootFor } from '@powernode/contracts';
 
 export function dockerPaths(stateDir: string, dockerRoot?: string): DockerPaths {
   const stateFile = join(stateDir, 'docker', 'state.json');
@@ -31,16 +25,15 @@ export function dockerPaths(stateDir: string, dockerRoot?: string): DockerPaths 
     daemonJson: join(dockerRoot, 'daemon.json'),
     tlsDir: join(dockerRoot, 'tls'),
     stateFile,
-    local: { dataRoot: join(dockerRoot, 'data'), execRoot: execRootFor(dockerRoot), pidfile: join(dockerRoot, 'dockerd.pid') },
+    local: {
+      dataRoot: join(dockerRoot, 'data'),
+      execRoot: dockerExecRoot(dockerRoot),
+      pidfile: join(dockerRoot, 'dockerd.pid'),
+      // Containers live in network namespaces of their own: their cgroups are how the provider finds them.
+      cgroupParent: dockerCgroupParent(dockerRoot),
+    },
     dockerRoot,
   };
-}
-
-/** `<root>/exec`, or a short path derived from the root when that would be too long for dockerd's sockets. */
-export function execRootFor(dockerRoot: string): string {
-  const inRoot = join(dockerRoot, 'exec');
-  if (inRoot.length <= MAX_EXEC_ROOT_LENGTH) return inRoot;
-  return join(SHORT_EXEC_ROOT_BASE, createHash('sha256').update(dockerRoot).digest('hex').slice(0, 16));
 }
 
 /** Who runs dockerd: the agent as its child, or systemd (with the agent's drop-in). */

@@ -1,3 +1,4 @@
+import { dockerCgroupParent } from '@powernode/contracts';
 import { SHORT_EXEC_ROOT_BASE, daemonRunMode, dockerPaths, execRootFor } from './docker-paths.js';
 
 describe(dockerPaths.name, () => {
@@ -6,9 +7,15 @@ describe(dockerPaths.name, () => {
       daemonJson: '/st/docker/daemon.json',
       tlsDir: '/st/docker/tls',
       stateFile: '/st/agent/docker/state.json',
-      local: { dataRoot: '/st/docker/data', execRoot: '/st/docker/exec', pidfile: '/st/docker/dockerd.pid' },
+      local: { dataRoot: '/st/docker/data', execRoot: '/st/docker/exec', pidfile: '/st/docker/dockerd.pid', cgroupParent: dockerCgroupParent('/st/docker') },
       dockerRoot: '/st/docker',
     });
+  });
+
+  it('gives every docker root its own cgroup parent under /powernode, the one the local provider reaps', () => {
+    const sut = dockerPaths('/st/a/agent', '/st/a/docker').local?.cgroupParent;
+    expect(sut).toMatch(/^\/powernode\/[0-9a-f]{16}$/);
+    expect(dockerPaths('/st/b/agent', '/st/b/docker').local?.cgroupParent).not.toBe(sut);
   });
 
   it("uses /etc/docker and the system's own roots without one", () => {

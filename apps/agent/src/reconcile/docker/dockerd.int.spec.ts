@@ -13,6 +13,8 @@ import { DockerNetnsLab, dialIn, inNamespace, killContainerProcesses, namespaceP
 import { FakeRuntimePlatform } from '../../testing/fake-runtime-platform.js';
 import { daemonRequest, pingDaemon, type DaemonEndpoint } from './daemon-client.js';
 import { DockerReconciler } from './docker-reconciler.js';
+import { dockerCgroupParent } from '@powernode/contracts';
+import { removeEmptyCgroups } from './cgroups.js';
 import type { DockerdSupervisor } from './dockerd-supervisor.js';
 
 // The reconciler against a REAL dockerd: each "instance" is a test network namespace with an overlay-like /128
@@ -129,6 +131,7 @@ describe('DockerReconciler with a real dockerd', () => {
     // Everything goes, even when a test failed half-way: reconcilers (their dockerds), namespaces, mounts, files.
     await Promise.all(instances.map((i) => i.sut.close().catch(() => undefined)));
     await killContainerProcesses(containers);
+    for (const i of instances) await removeEmptyCgroups(dockerCgroupParent(i.root));
     await lab.destroy();
     if (dir !== undefined) {
       await unmountAllUnder(dir);

@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AgentCommand } from './agent-process.js';
 import type { InstanceAddresses } from './address-plan.js';
 import type { InstanceNames } from './names.js';
@@ -21,6 +21,12 @@ export const stateDirOf = (stateRoot: string, instanceId: string): string => joi
 
 /** The agent's own state (`--state-dir`, as the instance reconciler starts it): inside the instance's, so decommission erases it too. */
 export const agentStateDirOf = (stateDir: string): string => join(stateDir, 'agent');
+
+/**
+ * The agent's `--docker-root`, absolute as the instance reconciler passes it (`resolve(stateRoot, id, 'docker')`):
+ * its dockerd's cgroup parent and relocated exec-root are derived from this exact path.
+ */
+export const dockerRootOf = (stateDir: string): string => resolve(stateDir, 'docker');
 
 export async function writeRecord(stateDir: string, record: InstanceRecord): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });

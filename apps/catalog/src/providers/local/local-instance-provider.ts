@@ -4,11 +4,12 @@ import type { Logger } from '@powernode/service-kit';
 import type { InstanceProvider, InstanceSpec, ProvisionedInstance } from '../instance-provider.js';
 import { addressesFor, createAddressPlan, gatewayAddresses, indexOfAddress, lowestFreeIndex, type AddressPlan, type GatewayAddresses } from './address-plan.js';
 import { isAgentProcess, startAgent, stopProcesses } from './agent-process.js';
+import { removeDockerLeftovers } from './docker-leftovers.js';
 import { deleteGateway, ensureGateway } from './gateway.js';
 import { listLinks, namespaceExists, namespacePids } from './ip.js';
 import { KeyedLock } from './keyed-lock.js';
 import { assertInstanceId, assertPrefix, gatewayNameOf, namesFor } from './names.js';
-import { agentStateDirOf, readAllRecords, readPid, readRecord, removeStateDir, stateDirOf, writePid, writeRecord, type InstanceRecord } from './instance-state.js';
+import { agentStateDirOf, dockerRootOf, readAllRecords, readPid, readRecord, removeStateDir, stateDirOf, writePid, writeRecord, type InstanceRecord } from './instance-state.js';
 import { sweepLeftovers } from './sweep.js';
 import { createUnderlay, deleteUnderlay, underlayIntact } from './underlay.js';
 import { removeStaleWireguardSockets } from './wireguard-sockets.js';
@@ -230,11 +231,19 @@ export class LocalInstanceProvider implements InstanceProvider {
     }
   }
 
-  /** The agent first, then anything else still inside the namespace (e.g. daemons it started). */
+  /**
+   * The agent first, then anything else still inside the namespace (e.g. daemons it started), then what its
+   * dockerd leaves outside the namespace: containers (in network namespaces of their own) and their mounts.
+   */
   private async stopAll(record: InstanceRecord, stateDir: string): Promise<void> {
     const ns = record.names.namespace;
     const pids = [...(await this.agentPid(record, stateDir)), ...(await namespacePids(ns))];
     await stopProcesses(pids, this.graceMs, () => namespacePids(ns));
+    const { killed, cgroups, cgroupsLeft, unmounted } = await removeDockerLeftovers(dockerRootOf(stateDir));
+    if (killed.length + cgroups.length + unmounted.length > 0) {
+      this.logger.info({ instanceId: record.instanceId, killed, cgroups: cgroups.length, unmounted }, 'reaped the containers and mounts the instance dockerd left');
+    }
+    if (cgroupsLeft.length > 0) this.logger.warn({ instanceId: record.instanceId, cgroupsLeft }, 'could not remove the cgroups of the instance containers');
   }
 
   private view(record: InstanceRecord, agentPid: number): ProvisionedInstance {

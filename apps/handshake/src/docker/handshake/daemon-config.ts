@@ -11,8 +11,10 @@ import { DOCKER_TLS_PORT } from './daemon-host-name.js';
  * - `live-restore`: certificate renewal restarts dockerd and running containers must survive it;
  * - `authorization-plugins`, `userns-remap`, `group` (who may use the local socket), `api-cors-header`:
  *   they change who may do what against the daemon, which the platform alone decides;
- * - `data-root`, `exec-root`, `pidfile`: the agent sets them itself (one dockerd per local instance, side by
- *   side; two sharing a data-root would corrupt each other).
+ * - `data-root`, `exec-root`, `pidfile`, `cgroup-parent`: the agent sets them itself (one dockerd per local
+ *   instance, side by side; two sharing a data-root would corrupt each other, and the local provider finds an
+ *   instance's containers by their cgroup parent to stop them with the instance);
+ * - `exec-opts`: `native.cgroupdriver=systemd` would make dockerd refuse that cgroup parent.
  * Matching ignores case, `-` and `_`: dockerd decodes daemon.json with Go's encoding/json, whose field names
  * match case-insensitively, so `Hosts` would otherwise slip past as another key and win.
  */
@@ -33,6 +35,8 @@ export const PROTECTED_DAEMON_KEYS = [
   'data-root',
   'exec-root',
   'pidfile',
+  'cgroup-parent',
+  'exec-opts',
 ] as const;
 
 const fold = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
