@@ -25,9 +25,9 @@ describe('powernode-agent (real process against a fake platform)', () => {
   });
 
   async function stateDir(): Promise<string> {
-    const dir = join(await mkdtemp(join(tmpdir(), 'pn-agent-')), 'state');
-    dirs.push(dir);
-    return dir;
+    const parent = await mkdtemp(join(tmpdir(), 'pn-agent-'));
+    dirs.push(parent); // the parent, not just `state`: nothing of the test stays in /tmp
+    return join(parent, 'state');
   }
 
   function startAgent(target: FakePlatform, dir: string, token?: string): AgentProcess {
