@@ -288,12 +288,17 @@ describe('docker runtime handshake (platform side)', () => {
     await expect(sut.handshake.call(handshakeActions.systemProvisionDockerRuntime, { node_instance_id: 'inst-00000000' })).rejects.toMatchObject({ code: 'NotFound' });
   });
 
-  it('decommissions the runtime with its instance; its agent then gets 410', async () => {
+  it('decommissions the runtime with its instance and revokes its daemon certificate; its agent then gets 410', async () => {
     const agent = await dockerAgent();
+    const { certificate } = await walkToConfig(agent);
+    const revoked = async () =>
+      (await sut.ca.call(caActions.caListCertificates, { profile: 'docker-daemon-server', limit: 1000 })).certificates.find((c: { serial: string }) => c.serial === certificate.serial)?.revoked;
+    expect(await revoked()).toBe(false);
     await sut.catalog.call(catalogActions.systemDecommissionInstance, { id: agent.instanceId });
     await eventually(async () => expect((await kinds(agent.instanceId)).at(-1)).toBe('system.docker.runtime.decommissioned'));
     expect((await handshake(agent, { phase: 'installing' })).status).toBe(410);
     await eventually(async () => expect(await hostOf(agent.instanceId)).toMatchObject({ assigned: false, phase: 'decommissioned' }));
+    await eventually(async () => expect(await revoked()).toBe(true));
   });
 
   // Last in the file: it stops the CA and starts another one on the same data.
