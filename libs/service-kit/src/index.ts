@@ -10,3 +10,4 @@ export * from './rpc-client.js';
 export * from './status.js';
 export * from './nest-logger.js';
 export * from './run-service.js';
+export * from './keyed-lock.js';

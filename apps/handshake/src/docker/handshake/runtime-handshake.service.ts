@@ -18,7 +18,7 @@ import { reusableCertificate } from './certificate-reuse.js';
 import { isCaOutage, type DaemonCertIssuer, type SignedDaemonCertificate } from './daemon-cert-issuer.js';
 import { renderDaemonConfig } from './daemon-config.js';
 import { dockerApiEndpoint } from './daemon-host-name.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedLock } from '@powernode/service-kit';
 import { parsePhaseRequest, type PhaseRequest } from './phase-request.js';
 
 type Response = agentProtocol.RuntimeHandshakeResponse;

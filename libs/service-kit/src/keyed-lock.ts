@@ -1,7 +1,7 @@
 /**
- * Runs work one at a time per key within this process. An agent that retries while its previous call is
- * still signing must not make the platform ask the CA twice; across replicas the aggregate's optimistic
- * concurrency still keeps the history consistent.
+ * Runs async work one at a time per key, within this process (e.g. one instance's provision and decommission
+ * never interleave; an agent retrying mid-signature does not make the platform ask the CA twice). Across
+ * replicas, the aggregates' optimistic concurrency is what keeps histories consistent.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
