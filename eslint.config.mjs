@@ -32,6 +32,7 @@ const SCOPE_DEPS = {
   'scope:agent': ['scope:agent', 'scope:shared'],
   'scope:handshake': ['scope:handshake', 'scope:shared'],
   'scope:sdwan': ['scope:sdwan', 'scope:shared'],
+  'scope:docker-proxy': ['scope:docker-proxy', 'scope:shared'],
   'scope:shared': ['scope:shared'],
 };
 

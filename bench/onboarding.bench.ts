@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { caActions, catalogActions, handshakeActions, sdwanActions } from '@powernode/contracts';
 import { buildCsr, exportPrivateKeyPem, generateKeyPair } from '@powernode/pki';
 import { eventually } from '@powernode/testing';
-import { daemonClient } from '../apps/handshake/src/docker/daemon/daemon-probe.js';
+import { daemonClient } from '@powernode/docker-host';
 import { startLocalPlatform } from './support/local-platform.js';
 
 const ROUNDS = 3;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { caEnv } from '../apps/ca/src/config.js';
 import { catalogEnv } from '../apps/catalog/src/config.js';
+import { dockerProxyEnv } from '../apps/docker-proxy/src/config.js';
 import { gatewayEnv } from '../apps/gateway/src/config.js';
 import { handshakeEnv } from '../apps/handshake/src/config.js';
 import { z } from 'zod';
@@ -38,6 +39,7 @@ const CONFIG_SCHEMAS: Record<string, { shape: Record<string, unknown> }> = {
   catalog: catalogEnv,
   handshake: handshakeEnv,
   sdwan: sdwanEnv,
+  'docker-proxy': dockerProxyEnv,
   // The hub is powernode-agent --role platform: its environment schema plus the two fallbacks its command line reads.
   hub: { shape: { ...hubEnv.shape, POWERNODE_HUB_ENDPOINT: z.string().optional(), POWERNODE_AGENT_STATE_DIR: z.string().default(DEFAULT_STATE_DIR) } },
 };

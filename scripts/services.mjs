@@ -202,6 +202,32 @@ export const PLATFORM_ENV = {
     perDeployment: true,
     description: "powernode-agent's state directory (identity, WireGuard key, desired state); `npm start` gives the hub `<POWERNODE_STATE_DIR>/hub`.",
   },
+  DOCKER_PROBE_INTERVAL_S: {
+    default: '10',
+    description: "How often docker-proxy probes every connected (or failing) host's daemon (TLS /_ping + /info), seconds.",
+  },
+  DOCKER_PROBE_TIMEOUT_MS: {
+    default: '5000',
+    description: 'A daemon probe that takes longer failed (milliseconds).',
+  },
+  DOCKER_ERROR_AFTER: {
+    default: '5',
+    description: 'Failed probes in a row after which a DockerHost is `error` (the first failure makes it `disconnected`).',
+  },
+  DOCKER_REQUEST_TIMEOUT_MS: {
+    default: '30000',
+    description: 'Deadline of one daemon request (list, create, start, ...) in milliseconds; pulls get their own, longer one.',
+  },
+  PLATFORM_REGISTRY_ADDR: {
+    default: undefined,
+    perDeployment: true,
+    description: "`IP:port` the platform image registry (run by docker-proxy, TLS from the platform CA) serves on, reachable from instances; the handshake tells docker hosts to trust it. Unset: no registry. `npm start` as root sets the local provider's gateway address (INSTANCE_UNDERLAY_IPV4_PREFIX + 1) with port 5000.",
+  },
+  PLATFORM_REGISTRY_DIR: {
+    default: '.powernode/registry',
+    perDeployment: true,
+    description: "The platform registry's configuration, TLS files and image storage (kept across restarts); `npm start` uses `<POWERNODE_STATE_DIR>/registry`.",
+  },
   OTEL_SERVICE_NAME: {
     default: undefined,
     perDeployment: true,
@@ -263,7 +289,7 @@ export const SERVICES = [
   {
     name: 'handshake',
     entry: 'dist/apps/handshake/src/main.js',
-    env: [...BASE_ENV, 'HANDSHAKE_HOST', 'HANDSHAKE_PORT', 'HEARTBEAT_INTERVAL_S', 'BOOTSTRAP_TOKEN_TTL_S', 'DOCKER_DAEMON_CERT_TTL_S'],
+    env: [...BASE_ENV, 'HANDSHAKE_HOST', 'HANDSHAKE_PORT', 'HEARTBEAT_INTERVAL_S', 'BOOTSTRAP_TOKEN_TTL_S', 'DOCKER_DAEMON_CERT_TTL_S', 'PLATFORM_REGISTRY_ADDR'],
   },
   {
     name: 'sdwan',
@@ -280,6 +306,21 @@ export const SERVICES = [
     ],
   },
   {
+    // DockerHost health probes, docker_* actions over mTLS, and the platform image registry (Debian's docker-registry
+    // as a child process, with busybox-static for the seed image) when PLATFORM_REGISTRY_ADDR is set.
+    name: 'docker-proxy',
+    entry: 'dist/apps/docker-proxy/src/main.js',
+    env: [
+      ...BASE_ENV,
+      'DOCKER_PROBE_INTERVAL_S',
+      'DOCKER_PROBE_TIMEOUT_MS',
+      'DOCKER_ERROR_AFTER',
+      'DOCKER_REQUEST_TIMEOUT_MS',
+      'PLATFORM_REGISTRY_ADDR',
+      'PLATFORM_REGISTRY_DIR',
+    ],
+  },
+  {
     // The platform's own WireGuard peer on every SDWAN network (powernode-agent --role platform): needs root
     // (or CAP_NET_ADMIN and /dev/net/tun) in the network namespace the services run in.
     name: 'hub',
@@ -290,9 +331,9 @@ export const SERVICES = [
   },
 ];
 
-/** A variable's default for one service: DATABASE_SCHEMA is the service's own name, the rest are shared. */
+/** A variable's default for one service: DATABASE_SCHEMA is the service's own name (`-` → `_`), the rest are shared. */
 export function defaultFor(service, name) {
-  return name === 'DATABASE_SCHEMA' ? service.name : ENV_DEFAULTS[name];
+  return name === 'DATABASE_SCHEMA' ? service.name.replace(/-/g, '_') : ENV_DEFAULTS[name];
 }
 
 /** Default value of every variable that has one, e.g. for a supervisor building a child environment. */

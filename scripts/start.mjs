@@ -138,9 +138,38 @@ async function preflight() {
   log(`NATS ok (${natsUrl}), PostgreSQL ok (${redact(dbUrl)})`);
 }
 
+/** Whether a Debian package is installed (dpkg-query); false where there is no dpkg. */
+function debianPackageInstalled(name) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+/**
+ * The platform image registry (docker-proxy) runs Debian's docker-registry and builds its seed image from busybox-static.
+ * As root with the local provider it serves on the provider's gateway address, which every local instance reaches
+ * through its default route (like the hub). Asked for explicitly without those packages: fail; by default: go without.
+ */
+function platformRegistryEnv() {
+  const REGISTRY_PACKAGES = ['docker-registry', 'busybox-static'];
+  const missing = REGISTRY_PACKAGES.filter((name) => !debianPackageInstalled(name));
+  const install = `apt-get install --no-install-recommends ${missing.join(' ')}`;
+  if (process.env.PLATFORM_REGISTRY_ADDR) {
+    if (missing.length) {
+      console.error(`[start] PLATFORM_REGISTRY_ADDR=${process.env.PLATFORM_REGISTRY_ADDR} needs the Debian packages ${missing.join(', ')}\n  install them with:  ${install}`);
+      process.exit(1);
+    }
+  } else if (env('INSTANCE_PROVIDER') === 'local' && process.getuid?.() === 0) {
+    if (missing.length) log(`not starting the platform registry: it needs ${missing.join(', ')} (${install})`);
+    else process.env.PLATFORM_REGISTRY_ADDR = `${gatewayIpv4(env('INSTANCE_UNDERLAY_IPV4_PREFIX'))}:5000`;
+  }
+  if (!process.env.PLATFORM_REGISTRY_DIR) process.env.PLATFORM_REGISTRY_DIR = path.resolve(env('POWERNODE_STATE_DIR'), 'registry');
+  if (process.env.PLATFORM_REGISTRY_ADDR) log(`platform registry: https://${process.env.PLATFORM_REGISTRY_ADDR} (storage ${process.env.PLATFORM_REGISTRY_DIR})`);
+}
+
 async function main() {
   if (!existsSync(path.join(root, 'node_modules'))) run('npm', ['ci']);
   await preflight();
+  platformRegistryEnv();
   run('npm', ['run', 'build']);
 
   for (const service of SERVICES) {

@@ -1,6 +1,6 @@
 // A whole platform in this process for end-to-end tests and benchmarks: CA, handshake, sdwan, catalog with
-// the local provider (real namespaces, real agents) and optionally the gateway, each a real service on real
-// NATS and PostgreSQL, plus the hub peer (`powernode-agent --role platform`) as its own process in this
+// the local provider (real namespaces, real agents), docker-proxy (optionally with the platform image registry) and
+// optionally the gateway, each a real service on real NATS and PostgreSQL, plus the hub peer (`powernode-agent --role platform`) as its own process in this
 // process's network namespace, as under `npm start`. Needs root.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,19 +11,31 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
 import { AgentProcess, buildAgent } from '../../apps/agent/src/testing/agent-process.js';
 import { startTestCa, type TestCa } from '../../apps/ca/src/testing/test-ca.js';
+import { catalogEnv } from '../../apps/catalog/src/config.js';
+import { createAddressPlan, gatewayAddresses } from '../../apps/catalog/src/providers/local/address-plan.js';
 import { localProviderOverrides, startTestCatalog, type TestCatalog } from '../../apps/catalog/src/testing/test-catalog.js';
+import { startPlatformRegistry } from '../../apps/docker-proxy/src/registry/platform-registry.js';
+import { startTestDockerProxy, type TestDockerProxy } from '../../apps/docker-proxy/src/testing/test-docker-proxy.js';
 import { startTestGateway, type TestGateway } from '../../apps/gateway/src/testing/test-gateway.js';
 import { startTestHandshake, type TestHandshake } from '../../apps/handshake/src/testing/test-handshake.js';
 import { startTestSdwan, type TestSdwan } from '../../apps/sdwan/src/testing/test-sdwan.js';
+import { startDockerProxyProcess, startGatewayProcess, type DockerProxyProcess, type GatewayProcess } from './service-process.js';
 
 export interface LocalPlatformOptions {
   /** Extra handshake settings (HEARTBEAT_INTERVAL_S defaults to 1 here). */
   handshake?: Record<string, string>;
   /** Start the operator gateway and an MCP client for it. */
   gateway?: boolean;
+  /** Run the platform image registry (docker-proxy) on the local provider's gateway address; waits until it holds the seed image. */
+  registry?: boolean;
+  /**
+   * Run the gateway and the docker-proxy as child processes from the build (`dist/apps/<svc>/src/main.js`, so
+   * `npm run build` first), as `npm start` does, instead of in this process. Not with `registry`.
+   */
+  processes?: boolean;
 }
 
-export interface LocalPlatform {
+interface LocalPlatformParts {
   /** Namespace / link prefix of this run's instances: `pt<4 hex>` (CI sweeps leftovers by it). */
   prefix: string;
   platform: TestPlatformEnv;
@@ -32,7 +44,8 @@ export interface LocalPlatform {
   handshake: TestHandshake;
   sdwan: TestSdwan;
   catalog: TestCatalog;
-  gateway?: TestGateway;
+  /** With `registry: true`: where the platform registry serves and the images it holds (`<address>/powernode/busybox-httpd:<tag>`). */
+  registry?: { address: string; images: string[] };
   hub: AgentProcess;
   /** Calls an MCP tool as the admin operator (gateway only); throws on a tool error. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each tool has its own output shape; callers assert on it
@@ -40,11 +53,30 @@ export interface LocalPlatform {
   destroy(): Promise<void>;
 }
 
-export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+/** The platform with every service in this process. */
+export interface LocalPlatform extends LocalPlatformParts {
+  gateway?: TestGateway;
+  dockerProxy: TestDockerProxy;
+}
+
+/** The platform with the gateway and the docker-proxy as child processes (`processes: true`). */
+export interface LocalProcessPlatform extends LocalPlatformParts {
+  gateway?: GatewayProcess;
+  dockerProxy: DockerProxyProcess;
+}
+
+export function startLocalPlatform(options?: LocalPlatformOptions & { processes?: false }): Promise<LocalPlatform>;
+export function startLocalPlatform(options: LocalPlatformOptions & { processes: true }): Promise<LocalProcessPlatform>;
+export function startLocalPlatform(options?: LocalPlatformOptions): Promise<LocalPlatform | LocalProcessPlatform>;
+export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform | LocalProcessPlatform> {
+  if (options.processes && options.registry) throw new Error('the platform registry needs the docker-proxy in this process (processes: false)');
   if (process.getuid?.() !== 0) throw new Error('the local platform creates network namespaces and WireGuard interfaces: run as root (CI does)');
   const prefix = `pt${randomBytes(2).toString('hex')}`;
   // Away from 51820 so the hub of a running `npm start` on this machine cannot clash with this one.
   const hubPort = 42_000 + Math.floor(Math.random() * 1_000);
+  // The registry listens on the provider's gateway address (as under `npm start`), on a port of its own for the same reason.
+  const registryAddr = options.registry ? `${plannedGatewayIpv4()}:${43_000 + Math.floor(Math.random() * 1_000)}` : undefined;
+  const registryOverrides: Record<string, string> = registryAddr ? { PLATFORM_REGISTRY_ADDR: registryAddr } : {};
   const platform = testPlatformEnv();
   const agent = await buildAgent();
   const stateDir = await mkdtemp(join(tmpdir(), 'powernode-local-'));
@@ -53,14 +85,24 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   try {
     const ca = await startTestCa(platform);
     started.push({ destroy: () => ca.destroy({ keepData: true }) });
-    const handshake = await startTestHandshake(platform, { HANDSHAKE_HOST: '::', HEARTBEAT_INTERVAL_S: '1', ...options.handshake });
+    const handshake = await startTestHandshake(platform, { HANDSHAKE_HOST: '::', HEARTBEAT_INTERVAL_S: '1', ...registryOverrides, ...options.handshake });
     started.push({ destroy: () => handshake.destroy({ keepData: true }) });
     const catalog = await startTestCatalog(platform, localProviderOverrides({ prefix, agentEntry: agent.mainJs, handshakePort: handshake.port, stateDir }));
     started.push({ destroy: () => catalog.destroy({ keepData: true }) }); // stops every agent and removes every namespace
+    if (registryAddr && !registryAddr.startsWith(`${catalog.provider!.gateway.ipv4}:`)) {
+      throw new Error(`the registry address ${registryAddr} is not on the local provider's gateway ${catalog.provider!.gateway.ipv4}`);
+    }
     const sdwan = await startTestSdwan(platform);
     started.push({ destroy: () => sdwan.destroy({ keepData: true }) });
-    const gateway = options.gateway ? await startTestGateway(platform) : undefined;
+    const startGateway = options.processes ? startGatewayProcess : startTestGateway;
+    const gateway = options.gateway ? await startGateway(platform) : undefined;
     if (gateway) started.push({ destroy: () => gateway.destroy() });
+    const proxyEnv = { DOCKER_PROBE_INTERVAL_S: '1', ...registryOverrides, PLATFORM_REGISTRY_DIR: join(stateDir, 'registry') };
+    const dockerProxy = options.processes
+      ? await startDockerProxyProcess(platform, proxyEnv)
+      : await startTestDockerProxy(platform, proxyEnv, { startRegistry: startPlatformRegistry });
+    started.push({ destroy: () => ('registry' in dockerProxy ? dockerProxy.destroy({ keepData: true }) : dockerProxy.destroy()) });
+    const registry = registryAddr && 'registry' in dockerProxy ? await registryReady(dockerProxy) : undefined;
     const { NATS_URL, RPC_SUBJECT_PREFIX, EVENT_SUBJECT_PREFIX, PLATFORM_SERVICE_TOKEN } = platform.env as Record<string, string>;
     const hub = new AgentProcess(
       agent.mainJs,
@@ -79,6 +121,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       await mcp.connect(new StreamableHTTPClientTransport(new URL(`${gateway.httpUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${gateway.adminToken}` } } }));
     }
     const client = mcp;
+    // Both services come from the same branch on `options.processes`, so the pair matches one of the two shapes.
     return {
       prefix,
       platform,
@@ -88,6 +131,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       sdwan,
       catalog,
       ...(gateway ? { gateway } : {}),
+      dockerProxy,
+      ...(registry ? { registry } : {}),
       hub,
       tool: async (name, args) => {
         if (!client) throw new Error('started without the gateway');
@@ -96,7 +141,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         return result.structuredContent;
       },
       destroy: () => teardown(),
-    };
+    } as LocalPlatform | LocalProcessPlatform;
   } catch (error) {
     await teardown();
     throw error;
@@ -106,8 +151,28 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await mcp?.close().catch(() => undefined);
     // Reverse order: the hub first, the CA last.
     for (const part of started.reverse()) await part.destroy().catch(() => undefined);
-    await dropTestPlatform(platform, ['gateway', 'catalog', 'handshake', 'ca', 'sdwan']);
+    await dropTestPlatform(platform, ['gateway', 'catalog', 'handshake', 'ca', 'sdwan', 'docker_proxy']);
     await agent.remove();
     await rm(stateDir, { recursive: true, force: true });
+    // The agents trusted this run's registry in the machine-wide certs.d (an entry per address; agents leave them).
+    if (registryAddr) await rm(join('/etc/docker/certs.d', registryAddr), { recursive: true, force: true });
+  }
+}
+
+/** The local provider's gateway IPv4 under the catalog's default underlay (the catalog reports the same once it runs). */
+function plannedGatewayIpv4(): string {
+  const { INSTANCE_UNDERLAY_IPV6_PREFIX: ipv6, INSTANCE_UNDERLAY_IPV4_PREFIX: ipv4 } = catalogEnv.shape;
+  return gatewayAddresses(createAddressPlan(ipv6.parse(undefined), ipv4.parse(undefined))).ipv4;
+}
+
+/** Waits until the platform registry holds the seed image; fails with the registry's own error after a minute. */
+async function registryReady(proxy: TestDockerProxy, timeoutMs = 60_000): Promise<{ address: string; images: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = proxy.registry?.status();
+    if (!status) throw new Error('docker-proxy started without the platform registry');
+    if (status.ready) return { address: status.address, images: status.images };
+    if (Date.now() > deadline) throw new Error(`the platform registry at ${status.address} is not ready after ${timeoutMs / 1000} s: ${status.error ?? 'no error reported'}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -6,7 +6,7 @@ import { caActions, catalogActions, DOCKER_ONBOARDING_KINDS, dockerHostIdOf, han
 import { buildCsr, certificateInfo, exportPrivateKeyPem, generateKeyPair } from '@powernode/pki';
 import { eventually } from '@powernode/testing';
 import { startTestCa, type TestCa } from '../../apps/ca/src/testing/test-ca.js';
-import { dockerHostRef } from '../../apps/handshake/src/docker/host/docker-host.decider.js';
+import { dockerHostRef } from '@powernode/docker-host';
 import { lastStreamSeq } from '../../apps/handshake/src/stream-position.js';
 import { agentRequest, testFacts } from '../../apps/handshake/src/testing/agent-client.js';
 import { addOverlayAddress, startFakeDockerDaemon, type FakeDockerDaemon } from '../../apps/handshake/src/testing/fake-docker-daemon.js';
@@ -166,6 +166,7 @@ describe('docker runtime handshake (platform side)', () => {
       tlscert: `${TLS_DIR}/server-cert.pem`,
       tlskey: `${TLS_DIR}/server-key.pem`,
       ip: agent.overlay,
+      'userland-proxy': true,
       'live-restore': true,
       'log-level': 'warn',
     });

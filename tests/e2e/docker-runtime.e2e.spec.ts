@@ -10,10 +10,11 @@ import { buildCsr, exportPrivateKeyPem, generateKeyPair, normalizeSerial } from 
 import { eventually } from '@powernode/testing';
 import Docker from 'dockerode';
 import { startLocalPlatform, type LocalPlatform } from '../../bench/support/local-platform.js';
+import { provisionTwoNetworkFleet, type FleetName } from '../../bench/support/two-network-fleet.js';
 import { addressesFor, createAddressPlan } from '../../apps/catalog/src/providers/local/address-plan.js';
 import { namesFor } from '../../apps/catalog/src/providers/local/names.js';
 import { createUnderlay, deleteUnderlay } from '../../apps/catalog/src/providers/local/underlay.js';
-import { daemonClient } from '../../apps/handshake/src/docker/daemon/daemon-probe.js';
+import { daemonClient } from '@powernode/docker-host';
 import { connectFrom } from '../../libs/wireguard/src/testing/netns-lab.js';
 
 const run = promisify(execFile);
@@ -34,36 +35,19 @@ describe('the docker runtime on real local instances (tutorial Steps 1–3)', ()
   const servers: ChildProcess[] = [];
   let local: LocalPlatform;
   let platformTls: { ca: string[]; cert: string; key: string };
-  const ns = new Map<string, string>();
-  const ids = new Map<string, string>();
-  const overlay = new Map<string, string>();
+  let ids: Map<FleetName, string>;
+  let ns: Map<FleetName, string>;
+  let overlay: Map<FleetName, string>;
   let dockerTemplate: string;
 
   const hosts = async (): Promise<Host[]> => (await local.tool('system_list_managed_docker_hosts', {})).hosts;
-  const hostOf = async (name: string) => (await hosts()).find((h) => h.node_instance_id === ids.get(name));
-  const daemon = (name: string) => daemonClient(overlay.get(name)!, platformTls, 10_000);
+  const hostOf = async (name: FleetName) => (await hosts()).find((h) => h.node_instance_id === ids.get(name));
+  const daemon = (name: FleetName) => daemonClient(overlay.get(name)!, platformTls, 10_000);
 
   beforeAll(async () => {
     local = await startLocalPlatform({ gateway: true, handshake: { DOCKER_DAEMON_CERT_TTL_S: String(DAEMON_CERT_TTL_S) } });
     // a1 and a2 come from the docker template and share network A; b1 is a plain node on network B.
-    ({ template: { id: dockerTemplate } } = await local.tool('system_create_template', { name: `docker-${local.prefix}` }));
-    const { template: plain } = await local.tool('system_create_template', { name: `plain-${local.prefix}` });
-    for (const [name, template] of [['a1', dockerTemplate], ['a2', dockerTemplate], ['b1', plain.id]] as const) {
-      ids.set(name, (await local.tool('system_provision_instance', { template_id: template, name: `${local.prefix}-${name}` })).instance.id);
-    }
-    await eventually(
-      async () => {
-        const provisioned = await local.catalog.provider!.list();
-        for (const [name, id] of ids) ns.set(name, provisioned.find((p) => p.instanceId === id)!.namespace);
-        for (const id of ids.values()) expect((await local.tool('system_get_instance', { id })).instance.status).toBe('online');
-      },
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
-    const { network: a } = await local.tool('system_sdwan_create_network', { name: `a-${local.prefix}` });
-    const { network: b } = await local.tool('system_sdwan_create_network', { name: `b-${local.prefix}` });
-    for (const [name, network] of [['a1', a.id], ['a2', a.id], ['b1', b.id]] as const) {
-      overlay.set(name, (await local.tool('system_sdwan_attach_peer', { network_id: network, node_instance_id: ids.get(name) })).peer.overlay_address);
-    }
+    ({ ids, ns, overlay, dockerTemplate } = await provisionTwoNetworkFleet(local));
     const keys = await generateKeyPair();
     const signed = await local.ca.call(caActions.caSign, { profile: 'docker-platform-client', csr_pem: await buildCsr({ keys, commonName: 'e2e' }), subject: {} });
     platformTls = { ca: signed.chain_pem, cert: signed.cert_pem + signed.chain_pem[0], key: await exportPrivateKeyPem(keys.privateKey) };
@@ -85,7 +69,7 @@ describe('the docker runtime on real local instances (tutorial Steps 1–3)', ()
     await local.tool('system_assign_module_to_template', { template_id: instance.node_template_id, module_name: 'docker-engine' });
     await eventually(
       async () => {
-        for (const name of ['a1', 'a2']) expect(await hostOf(name)).toMatchObject({ status: 'connected', api_endpoint: `tcp://[${overlay.get(name)}]:2376` });
+        for (const name of ['a1', 'a2'] as const) expect(await hostOf(name)).toMatchObject({ status: 'connected', api_endpoint: `tcp://[${overlay.get(name)}]:2376` });
       },
       { timeoutMs: 120_000, intervalMs: 500 },
     );
@@ -95,7 +79,7 @@ describe('the docker runtime on real local instances (tutorial Steps 1–3)', ()
     const kinds = (events as { kind: string; aggregate_id: string }[]).filter((e) => e.aggregate_id === a1Host).map((e) => e.kind).reverse();
     expect(kinds.filter((k) => (DOCKER_ONBOARDING_KINDS as readonly string[]).includes(k))).toEqual([...DOCKER_ONBOARDING_KINDS]);
     // Each instance runs its own daemon, answering with its own version.
-    for (const name of ['a1', 'a2']) expect((await daemon(name).version()).Version).toBe((await hostOf(name))!.version);
+    for (const name of ['a1', 'a2'] as const) expect((await daemon(name).version()).Version).toBe((await hostOf(name))!.version);
   }, 150_000);
 
   it("binds dockerd only to the instance's overlay /128, port 2376", async () => {
@@ -141,7 +125,7 @@ describe('the docker runtime on real local instances (tutorial Steps 1–3)', ()
     await local.tool('system_unassign_module_from_template', { template_id: dockerTemplate, module_name: 'docker-engine' });
     await eventually(
       async () => {
-        for (const name of ['a1', 'a2']) expect(await hostOf(name)).toMatchObject({ status: 'disconnected' });
+        for (const name of ['a1', 'a2'] as const) expect(await hostOf(name)).toMatchObject({ status: 'disconnected' });
         const { stdout } = await run('nsenter', [`--net=/var/run/netns/${ns.get('a1')}`, '--', 'ss', '-Htlnp']);
         expect(stdout.trim()).toBe('');
       },

@@ -51,6 +51,7 @@ export async function startCatalog(config: CatalogConfig, logger: Logger = creat
       });
       // Kernel state outlives processes: namespaces of ours that no instance claims go first.
       await provider.sweepLeftovers();
+      await provider.ensureGateway();
       reconciler = new InstanceReconciler(
         runtime,
         catalog.instances,

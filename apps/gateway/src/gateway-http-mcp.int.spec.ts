@@ -48,9 +48,12 @@ describe('gateway over HTTP and MCP', () => {
       { name: 'catalog', reachable: false, instances: 0 },
       { name: 'handshake', reachable: false, instances: 0 },
       { name: 'sdwan', reachable: false, instances: 0 },
+      { name: 'docker-proxy', reachable: false, instances: 0 },
     ]);
     expect(body.ca).toMatchObject({ reachable: false, error: expect.stringMatching(/not running/) });
     expect(body.ca_adapter).toBeUndefined();
+    // docker-proxy does not answer: the registry is reported unreachable, the call itself still succeeds.
+    expect(body.registry).toEqual({ images: [], ready: false, reachable: false, error: expect.stringMatching(/docker-proxy is not running/) });
   });
 
   it('answers 401 without or with a bad token, 403 without the permission, 400 naming the bad field', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentProtocol } from '@powernode/contracts';
 import { baseServiceEnv, loadConfig } from '@powernode/service-kit';
 
 export const handshakeEnv = baseServiceEnv.extend({
@@ -11,6 +12,8 @@ export const handshakeEnv = baseServiceEnv.extend({
   BOOTSTRAP_TOKEN_TTL_S: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
   /** Lifetime asked for daemon server certificates; unset: the CA profile's default (30 days). Agents renew at 2/3. */
   DOCKER_DAEMON_CERT_TTL_S: z.coerce.number().int().min(60).max(90 * 24 * 3600).optional(),
+  /** `host:port` of the platform image registry (the docker-proxy's PLATFORM_REGISTRY_ADDR); unset: no registry. Docker hosts trust the platform root for it. */
+  PLATFORM_REGISTRY_ADDR: z.string().regex(agentProtocol.REGISTRY_ADDR_PATTERN, 'an IP:port, e.g. 198.18.0.1:5000').optional(),
 });
 
 export type HandshakeConfig = z.infer<typeof handshakeEnv>;

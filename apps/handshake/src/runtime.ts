@@ -4,7 +4,7 @@ import type { HandshakeConfig } from './config.js';
 import { desiredInstancesProjection, desiredModulesProjection, desiredTemplatesProjection } from './desired/catalog-views.projection.js';
 import { HandshakeDockerCertificates1766000000000 } from './docker/docker.migration.js';
 import { directDockerProjection } from './docker/projections/direct-docker.projection.js';
-import { dockerHostsProjection } from './docker/projections/docker-hosts.projection.js';
+import { dockerHostsProjection } from '@powernode/docker-host';
 import { dockerModulesProjection } from './docker/projections/docker-modules.projection.js';
 import { HandshakeStorage1764000200000 } from './handshake.migration.js';
 

@@ -4,6 +4,8 @@ export const ERROR_CODES = {
   Unauthenticated: { http: 401, grpc: 16 /* UNAUTHENTICATED */ },
   InvalidBootstrapToken: { http: 401, grpc: 16 /* UNAUTHENTICATED */ },
   PermissionDenied: { http: 403, grpc: 7 /* PERMISSION_DENIED */ },
+  /** The input asks for something the caller's permissions do not cover (e.g. a container with the host's powers). */
+  Forbidden: { http: 403, grpc: 7 /* PERMISSION_DENIED */ },
   NotFound: { http: 404, grpc: 5 /* NOT_FOUND */ },
   Conflict: { http: 409, grpc: 10 /* ABORTED */ },
   /** The instance was decommissioned: its agent must stop (and may be re-provisioned). */
@@ -20,6 +22,8 @@ export const ERROR_CODES = {
   /** The daemon the agent called ready does not answer the platform (TLS /_ping over the overlay). */
   DaemonUnreachable: { http: 409, grpc: 9 /* FAILED_PRECONDITION */ },
   CaUnavailable: { http: 503, grpc: 14 /* UNAVAILABLE */ },
+  /** A managed daemon did not answer in time (details.host_id names it). */
+  Unavailable: { http: 503, grpc: 14 /* UNAVAILABLE */ },
   ServiceUnavailable: { http: 503, grpc: 14 /* UNAVAILABLE */ },
   Timeout: { http: 504, grpc: 4 /* DEADLINE_EXCEEDED */ },
   Internal: { http: 500, grpc: 13 /* INTERNAL */ },

@@ -15,6 +15,8 @@ export * as caActions from './actions/ca.actions.js';
 export * as catalogActions from './actions/catalog.actions.js';
 export * as handshakeActions from './actions/handshake.actions.js';
 export * as sdwanActions from './actions/sdwan.actions.js';
+export * as dockerActions from './actions/docker.actions.js';
+export * as registryActions from './actions/registry.actions.js';
 export * from './proto/index.js';
 export * as agentProtocol from './agent/agent-protocol.js';
 export * from './agent/local-docker.js';

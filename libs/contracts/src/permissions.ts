@@ -6,6 +6,8 @@ export const PERMISSIONS = [
   'system.docker_provision',
   'system.docker_operate',
   'system.docker_read',
+  /** Containers with the host's powers (privileged, host namespaces, host bind mounts, raw params). */
+  'system.docker_privileged',
   'system.catalog_admin',
   'system.sdwan_admin',
   'ca.admin',

@@ -10,6 +10,16 @@ describe('renderRegistryConfig', () => {
     expect(sut.auth).toBeUndefined();
   });
 
+  it('is writable (deletes allowed) only when not read-only', () => {
+    const input = { storageDir: '/d/storage', host: '10.0.0.1', port: 5443, certificateFile: '/d/c.crt', keyFile: '/d/k.key' };
+    const writable = JSON.parse(renderRegistryConfig(input)).storage;
+    expect(writable.maintenance.readonly).toEqual({ enabled: false });
+    expect(writable.delete).toEqual({ enabled: true });
+    const served = JSON.parse(renderRegistryConfig({ ...input, readOnly: true })).storage;
+    expect(served.maintenance.readonly).toEqual({ enabled: true });
+    expect(served.delete).toEqual({ enabled: false });
+  });
+
   it('brackets IPv6 literals', () => {
     expect(hostPort('fd00::1', 5000)).toBe('[fd00::1]:5000');
     expect(hostPort('127.0.0.1', 5000)).toBe('127.0.0.1:5000');

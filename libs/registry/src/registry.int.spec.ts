@@ -1,28 +1,10 @@
 import { createHash, randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { createCaHierarchy, exportPrivateKeyPem, generateKeyPair, issueCertificate, type CaHierarchy } from '@powernode/pki';
+import type { CaHierarchy } from '@powernode/pki';
 import { eventually } from '@powernode/testing';
 import { MANIFEST_V2, pushImage, registryRequest, seedImage, startRegistry, type ImageArtifact, type RunningRegistry } from './index.js';
 import { NetnsDockerdLab, requireRoot } from './testing/netns-dockerd-lab.js';
-
-const HOUR = 3_600_000;
-
-async function serverCertificate(ca: CaHierarchy, ip: string): Promise<{ certPem: string; keyPem: string }> {
-  const keys = await generateKeyPair('ECDSA-P256');
-  const now = Date.now();
-  const leaf = await issueCertificate({
-    issuer: { certificatePem: ca.intermediate.certificatePem, privateKey: ca.intermediateKeys.privateKey },
-    subjectPublicKey: keys.publicKey,
-    commonName: 'platform-registry',
-    dnsNames: [],
-    ipAddresses: [ip],
-    extendedKeyUsages: ['serverAuth'],
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + HOUR),
-  });
-  // Served with its intermediate so a client holding only the root can build the chain.
-  return { certPem: leaf.certificatePem + ca.intermediate.certificatePem, keyPem: await exportPrivateKeyPem(keys.privateKey) };
-}
+import { testRegistryCa, testRegistryCertificate } from './testing/registry-pki.js';
 
 describe('platform image registry', () => {
   const lab = new NetnsDockerdLab();
@@ -33,17 +15,9 @@ describe('platform image registry', () => {
   beforeAll(async () => {
     requireRoot();
     await NetnsDockerdLab.sweepLeftovers();
-    const now = Date.now();
-    ca = await createCaHierarchy({
-      rootCommonName: 'Registry Test Root',
-      intermediateCommonName: 'Registry Test Intermediate',
-      notBefore: new Date(now - HOUR),
-      rootNotAfter: new Date(now + 24 * HOUR),
-      intermediateNotAfter: new Date(now + 24 * HOUR),
-      algorithm: 'ECDSA-P256',
-    });
+    ca = await testRegistryCa('Registry Test');
     await lab.create();
-    registry = await startRegistry({ dataDir: join(lab.dir, 'registry'), host: lab.registryHost, port: randomInt(20_000, 60_000), ...(await serverCertificate(ca, lab.registryHost)) });
+    registry = await startRegistry({ dataDir: join(lab.dir, 'registry'), host: lab.registryHost, port: randomInt(20_000, 60_000), ...(await testRegistryCertificate(ca, lab.registryHost)) });
     image = await seedImage();
   }, 60_000);
 

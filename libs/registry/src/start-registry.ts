@@ -19,6 +19,8 @@ export interface StartRegistryOptions {
   keyPem: string;
   binary?: string;
   readyTimeoutMs?: number;
+  /** Serve pulls only (no push, no delete). */
+  readOnly?: boolean;
 }
 
 export interface RunningRegistry {
@@ -41,7 +43,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
   await writeFile(keyFile, options.keyPem, { mode: 0o600 });
   await chmod(keyFile, 0o600);
   const configFile = join(options.dataDir, 'config.yml');
-  await writeFile(configFile, renderRegistryConfig({ storageDir: join(options.dataDir, 'storage'), host: options.host, port: options.port, certificateFile, keyFile }));
+  await writeFile(configFile, renderRegistryConfig({ storageDir: join(options.dataDir, 'storage'), host: options.host, port: options.port, certificateFile, keyFile, readOnly: options.readOnly === true }));
 
   const address = hostPort(options.host, options.port);
   const url = `https://${address}`;

@@ -46,7 +46,7 @@ export class RpcClient {
     };
     let reply: NestReply;
     try {
-      const msg = await this.nc.request(subject, JSON.stringify(packet), { timeout: this.timeoutMs, headers: hdrs });
+      const msg = await this.nc.request(subject, JSON.stringify(packet), { timeout: action.timeoutMs ?? this.timeoutMs, headers: hdrs });
       reply = msg.json<NestReply>();
     } catch (error) {
       throw mapTransportError(error, action);

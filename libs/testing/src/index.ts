@@ -3,3 +3,4 @@ export * from './names.js';
 export * from './servers.js';
 export * from './test-platform-env.js';
 export * from './given.js';
+export * from './action-caller.js';

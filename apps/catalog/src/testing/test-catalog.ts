@@ -1,8 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { ActionDef } from '@powernode/contracts';
-import { RpcClient, connectNats, createLogger, serviceCaller } from '@powernode/service-kit';
-import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
+import { RpcClient, connectNats, createLogger } from '@powernode/service-kit';
+import { actionCaller, dropTestPlatform, testPlatformEnv, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
 import { startCatalog, type RunningCatalog } from '../catalog-app.js';
 import { loadCatalogConfig, type CatalogConfig } from '../config.js';
 
@@ -10,7 +9,7 @@ export interface TestCatalog extends RunningCatalog {
   config: CatalogConfig;
   platform: TestPlatformEnv;
   /** Calls a catalog action over NATS, by default as an admin operator (`operator:<caller>` is the actor). */
-  call(action: ActionDef, input: unknown, options?: { caller?: string }): Promise<any>;
+  call: ActionCall;
   /** Messages in the platform's event stream (each is one commit). */
   streamMessages(): Promise<number>;
   destroy(options?: { keepData?: boolean }): Promise<void>;
@@ -31,10 +30,7 @@ export async function startTestCatalog(platform: TestPlatformEnv = testPlatformE
     ...catalog,
     config,
     platform,
-    call: (action, input, options = {}) => {
-      const caller = options.caller === undefined ? serviceCaller('test') : { account_id: options.caller, name: options.caller, roles: ['admin'] };
-      return rpc.call(action, { input, caller });
-    },
+    call: actionCaller(rpc),
     streamMessages: async () => (await (await jetstreamManager(nc)).streams.info(config.EVENT_STREAM)).state.messages,
     destroy: async ({ keepData = false } = {}) => {
       await nc.close();

@@ -1,5 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { SERVICES, caActions, platformActions } from '@powernode/contracts';
+import { SERVICES, caActions, platformActions, registryActions } from '@powernode/contracts';
 import { collectStatus, handle, type ActionHandler } from '@powernode/service-kit';
 import type { EventLogQuery } from '../events/event-log.query.js';
 import type { GatewayRuntime } from '../runtime.js';
@@ -13,7 +13,7 @@ export function platformHandlers(runtime: GatewayRuntime, eventLog: EventLogQuer
       };
     }),
     handle(platformActions.platformProvisioningStatus, async () => {
-      const [jetstream, postgres, services, ca] = await Promise.all([
+      const [jetstream, postgres, services, ca, registry] = await Promise.all([
         streamStatus(runtime),
         runtime.db.query('SHOW server_version').then(
           (rows: { server_version: string }[]) => ({ reachable: true, version: rows[0]?.server_version }),
@@ -26,6 +26,7 @@ export function platformHandlers(runtime: GatewayRuntime, eventLog: EventLogQuer
           }),
         ),
         caStatus(runtime),
+        registryStatus(runtime),
       ]);
       return {
         nats: { reachable: !runtime.nc.isClosed(), version: runtime.nc.info?.version },
@@ -34,6 +35,7 @@ export function platformHandlers(runtime: GatewayRuntime, eventLog: EventLogQuer
         services,
         ...(ca.adapter ? { ca_adapter: ca.adapter } : {}),
         ca: ca.status,
+        ...(registry ? { registry } : {}),
       };
     }),
   ];
@@ -47,6 +49,17 @@ async function caStatus(runtime: GatewayRuntime) {
     return { adapter, status: { reachable: true, ...preflight } };
   } catch (error) {
     return { adapter: undefined, status: { reachable: false, error: (error as Error).message } };
+  }
+}
+
+/** The platform image registry, asked from docker-proxy; NotFound means none is configured (left out). */
+async function registryStatus(runtime: GatewayRuntime) {
+  try {
+    const status = (await runtime.rpc.callInternal(registryActions.dockerRegistryStatus, {}, 'gateway')) as ReturnType<typeof registryActions.dockerRegistryStatus.output.parse>;
+    return { url: status.url, images: status.images, ready: status.ready, reachable: true, ...(status.error !== undefined ? { error: status.error } : {}) };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFound') return undefined;
+    return { images: [], ready: false, reachable: false, error: (error as Error).message };
   }
 }
 

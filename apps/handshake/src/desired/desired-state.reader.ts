@@ -1,4 +1,6 @@
-import { PlatformError, sdwanActions } from '@powernode/contracts';
+import { PlatformError, dockerHostIdOf, sdwanActions } from '@powernode/contracts';
+import { dockerHostsProjection } from '@powernode/docker-host';
+import { selectRow } from '@powernode/service-runtime';
 import { projectionTable } from '@powernode/eventstore';
 import { directDockerProjection, type DirectDockerRow } from '../docker/projections/direct-docker.projection.js';
 import type { HandshakeRuntime } from '../runtime.js';
@@ -19,7 +21,10 @@ export interface InstanceModules {
   configs: Map<string, Record<string, unknown>>;
 }
 
-/** Reads an instance's desired state: modules from the handshake's own projections of catalog and docker events, SDWAN from the sdwan service. */
+/**
+ * Reads an instance's desired state: modules from the handshake's own projections of catalog and docker events,
+ * SDWAN from the sdwan service, the platform registry from the configuration.
+ */
 export class DesiredStateReader {
   constructor(private readonly runtime: HandshakeRuntime) {}
 
@@ -38,15 +43,18 @@ export class DesiredStateReader {
 
   /**
    * The template's modules and a directly assigned docker module (by name, the template's wins: one version
-   * of a module per instance), with their published config.
+   * of a module per instance), with their published config. A docker runtime an operator decommissioned is left
+   * out while the template still assigns it: the agent stops dockerd and removes its certificates.
    */
   async modules(instanceId: string): Promise<InstanceModules> {
     const instance = await this.instance(instanceId);
-    const [templates, direct] = await Promise.all([
+    const [templates, direct, host] = await Promise.all([
       this.runtime.db.query(`SELECT doc FROM ${this.table(projectionTable(desiredTemplatesProjection))} WHERE key = $1`, [instance.template_id]) as Promise<{ doc: DesiredTemplateRow }[]>,
       this.runtime.db.query(`SELECT doc FROM ${this.table(projectionTable(directDockerProjection))} WHERE key = $1`, [instanceId]) as Promise<{ doc: DirectDockerRow }[]>,
+      selectRow(this.runtime, dockerHostsProjection, dockerHostIdOf(instanceId)),
     ]);
-    const assigned = [...(templates[0]?.doc.modules ?? [])];
+    const held = host?.operatorHold === true;
+    const assigned = (templates[0]?.doc.modules ?? []).filter((m) => !(held && m.runtime === 'docker'));
     for (const { doc } of direct) {
       if (!assigned.some((m) => m.name === doc.name)) assigned.push({ module_id: doc.module_id, name: doc.name, version: doc.version, runtime: 'docker' });
     }
@@ -64,7 +72,8 @@ export class DesiredStateReader {
     // Settled here, awaited below: a catalog error must not leave the sdwan call's rejection unhandled.
     sdwan.catch(() => undefined);
     const { instance, assigned, configs } = await this.modules(instanceId);
-    const desired = composeDesiredState(instanceId, assigned, configs, await sdwan);
+    const registry = this.runtime.config.PLATFORM_REGISTRY_ADDR;
+    const desired = composeDesiredState(instanceId, assigned, configs, await sdwan, registry === undefined ? [] : [registry]);
     return { desired, templateId: instance.template_id };
   }
 

@@ -1,4 +1,4 @@
-import { canonicalJson } from '@powernode/contracts';
+import { agentProtocol, canonicalJson } from '@powernode/contracts';
 import { composeDesiredState, networkIdsOf } from './desired-state.js';
 
 const docker = { module_id: 'mod-b', name: 'docker-engine', version: '1.0.0', runtime: 'docker' };
@@ -34,6 +34,33 @@ describe(composeDesiredState.name, () => {
     expect(sut.version).toMatch(/^[0-9a-f]{32}$/);
     expect(networkIdsOf(sut)).toEqual([]);
     expect(networkIdsOf(composeDesiredState('inst-1', [], new Map(), wg([hub])))).toEqual(['net-0000000a']);
+  });
+
+  it('gives a docker host the platform registries (sorted, once) and versions them; no registry keeps the earlier version', () => {
+    const before = composeDesiredState('inst-1', [docker], new Map(), wg([]));
+    const sut = composeDesiredState('inst-1', [docker], new Map(), wg([]), ['[fd00::1]:5000', '198.18.0.1:5000', '198.18.0.1:5000']);
+    expect(sut.docker).toEqual({ registries: ['198.18.0.1:5000', '[fd00::1]:5000'] });
+    expect(sut.version).not.toBe(before.version);
+    expect(composeDesiredState('inst-1', [docker], new Map(), wg([]), ['[fd00::1]:5000', '198.18.0.1:5000']).version).toBe(sut.version);
+    expect(composeDesiredState('inst-1', [docker], new Map(), wg([]), ['198.18.0.2:5000']).version).not.toBe(sut.version);
+    expect(composeDesiredState('inst-1', [docker], new Map(), none, ['198.18.0.1:5000']).version).not.toBe(composeDesiredState('inst-1', [docker], new Map(), none).version);
+    const unset = composeDesiredState('inst-1', [docker], new Map(), wg([]), []);
+    expect(unset.docker).toEqual({ registries: [] });
+    expect(unset.version).toBe(before.version);
+  });
+
+  it('gives an instance without docker no registries, so setting one does not change its version', () => {
+    const sut = composeDesiredState('inst-1', [k3s], new Map(), wg([]), ['198.18.0.1:5000']);
+    expect(sut.docker).toEqual({ registries: [] });
+    expect(sut.version).toBe(composeDesiredState('inst-1', [k3s], new Map(), wg([])).version);
+  });
+
+  it('states what the agent contract accepts', () => {
+    const sut = composeDesiredState('inst-1', [docker], new Map(), wg([]), ['198.18.0.1:5000', '[fd00::1]:5000']);
+    expect(agentProtocol.desiredState.parse(sut)).toEqual(sut);
+    const { docker: _omitted, ...older } = sut;
+    expect(agentProtocol.desiredState.parse(older)).toEqual(older);
+    expect(() => agentProtocol.desiredState.parse({ ...sut, docker: { registries: ['../../etc:5000'] } })).toThrow();
   });
 
   it('canonical JSON sorts keys at every level', () => {

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { handshakeActions, type ActionDef } from '@powernode/contracts';
-import { RpcClient, connectNats, createLogger, serviceCaller, type CallerRef } from '@powernode/service-kit';
-import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
+import { handshakeActions } from '@powernode/contracts';
+import { RpcClient, connectNats, createLogger } from '@powernode/service-kit';
+import { actionCaller, dropTestPlatform, testPlatformEnv, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
 import { loadHandshakeConfig, type HandshakeConfig } from '../config.js';
 import { startHandshake, type RunningHandshake } from '../handshake-app.js';
 
@@ -11,7 +11,7 @@ export interface TestHandshake extends RunningHandshake {
   /** A bootstrap token for an instance, through the internal action as a platform service. */
   issueToken(instanceId: string): Promise<{ token: string; expires_at: string }>;
   /** Calls an action over NATS: as the platform (service token) by default, or as an operator. */
-  call(action: ActionDef, input: unknown, options?: { caller?: string; roles?: string[] }): Promise<any>;
+  call: ActionCall;
   destroy(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -26,11 +26,7 @@ export async function startTestHandshake(platform: TestPlatformEnv = testPlatfor
     config,
     platform,
     issueToken: async (instanceId) => (await rpc.callInternal(handshakeActions.handshakeIssueBootstrapToken, { instance_id: instanceId }, 'test')) as { token: string; expires_at: string },
-    call: (action, input, options = {}) => {
-      const caller: CallerRef =
-        options.caller === undefined ? serviceCaller('test') : { account_id: options.caller, name: options.caller, roles: options.roles ?? ['admin'] };
-      return rpc.call(action, { input, caller });
-    },
+    call: actionCaller(rpc),
     destroy: async ({ keepData = false } = {}) => {
       await nc.close();
       await handshake.close();

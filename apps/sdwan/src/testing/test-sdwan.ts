@@ -1,8 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { ActionDef } from '@powernode/contracts';
-import { RpcClient, connectNats, createLogger, serviceCaller, type CallerRef } from '@powernode/service-kit';
-import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
+import { RpcClient, connectNats, createLogger } from '@powernode/service-kit';
+import { actionCaller, dropTestPlatform, testPlatformEnv, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
 import { loadSdwanConfig, type SdwanConfig } from '../config.js';
 import { startSdwan, type RunningSdwan } from '../sdwan-app.js';
 
@@ -10,7 +9,7 @@ export interface TestSdwan extends RunningSdwan {
   config: SdwanConfig;
   platform: TestPlatformEnv;
   /** Calls an sdwan action over NATS: as the platform (service token) by default, or as an operator. */
-  call(action: ActionDef, input: unknown, options?: { caller?: string; roles?: string[] }): Promise<any>;
+  call: ActionCall;
   streamMessages(): Promise<number>;
   /** Every stored message's raw text, for checks like "this secret is in no event". */
   streamText(): Promise<string>;
@@ -27,11 +26,7 @@ export async function startTestSdwan(platform: TestPlatformEnv = testPlatformEnv
     ...sdwan,
     config,
     platform,
-    call: (action, input, options = {}) => {
-      const caller: CallerRef =
-        options.caller === undefined ? serviceCaller('test') : { account_id: options.caller, name: options.caller, roles: options.roles ?? ['admin'] };
-      return rpc.call(action, { input, caller });
-    },
+    call: actionCaller(rpc),
     streamMessages: async () => (await (await jetstreamManager(nc)).streams.info(config.EVENT_STREAM)).state.messages,
     streamText: async () => {
       const jsm = await jetstreamManager(nc);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from '../permissions.js';
 
 /** Services that own actions; each answers its actions' NATS subjects in a queue group of this name. */
-export const SERVICES = ['gateway', 'ca', 'catalog', 'handshake', 'sdwan'] as const;
+export const SERVICES = ['gateway', 'ca', 'catalog', 'handshake', 'sdwan', 'docker-proxy'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -18,6 +18,11 @@ export interface ActionDef<I extends ObjectSchema = ObjectSchema, O extends Obje
   input: I;
   /** For streaming actions, the schema of each streamed item. */
   output: O;
+  /**
+   * How long a caller waits for the owning service's answer (default: the RPC client's, 15 s). Longer for
+   * actions that wait on something slow by nature, such as a daemon pulling an image.
+   */
+  timeoutMs?: number;
   /** Server-streaming: SSE on HTTP, server streaming on gRPC, absent from MCP. */
   streaming?: true;
   /**

@@ -25,6 +25,16 @@ export const platformProvisioningStatus = defineAction({
       chain_valid: z.boolean().optional(),
       intermediate_days_left: z.number().optional(),
     }),
+    /** The platform image registry (served by docker-proxy); absent when none is configured. */
+    registry: z
+      .object({
+        url: z.string().optional(),
+        images: z.array(z.string()),
+        ready: z.boolean(),
+        reachable: z.boolean(),
+        error: z.string().optional(),
+      })
+      .optional(),
   }),
 });
 

@@ -18,6 +18,8 @@ import {
 } from './catalog.actions.js';
 import { handshakeIssueBootstrapToken, systemListManagedDockerHosts, systemProvisionDockerRuntime } from './handshake.actions.js';
 import * as sdwan from './sdwan.actions.js';
+import * as docker from './docker.actions.js';
+import { dockerRegistryStatus } from './registry.actions.js';
 import { caGetChain, caGetCrl, caListCertificates, caRevokeCertificate, caSign, caStatus, dockerExportOperatorCert } from './ca.actions.js';
 
 /** The one table of operator actions. HTTP routes, gRPC methods and MCP tools are generated from it. */
@@ -58,6 +60,22 @@ export const ACTIONS: readonly ActionDef[] = [
   sdwan.systemSdwanListAccessGrants,
   systemProvisionDockerRuntime,
   systemListManagedDockerHosts,
+  docker.systemDecommissionDockerRuntime,
+  docker.dockerListHosts,
+  docker.dockerGetHost,
+  docker.dockerTestHost,
+  docker.dockerSyncHost,
+  docker.dockerListContainers,
+  docker.dockerGetContainer,
+  docker.dockerCreateContainer,
+  docker.dockerStartContainer,
+  docker.dockerStopContainer,
+  docker.dockerRestartContainer,
+  docker.dockerContainerLogs,
+  docker.dockerDeleteContainer,
+  docker.dockerListImages,
+  docker.dockerPullImage,
+  docker.dockerDeleteImage,
 ];
 
 /** Service-to-service actions: served over NATS with the platform service token, never by the gateway. */
@@ -68,6 +86,7 @@ export const INTERNAL_ACTIONS: readonly ActionDef[] = [caSign, caStatus, catalog
   sdwan.sdwanDesiredForInstance,
   sdwan.sdwanDesiredForHub,
   sdwan.sdwanInstancesWithoutPeer,
+  dockerRegistryStatus,
 ];
 
 const byName = new Map(ACTIONS.map((a) => [a.name, a]));

@@ -88,6 +88,16 @@ export const desiredSdwan = z.object({ interfaces: z.array(desiredSdwanInterface
 export type DesiredSdwan = z.infer<typeof desiredSdwan>;
 export type DesiredSdwanInterface = z.infer<typeof desiredSdwanInterface>;
 
+/** A registry address dockerd may pull from: `IPv4:port` or `[IPv6]:port` (also its directory name under certs.d). */
+export const REGISTRY_ADDR_PATTERN = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/;
+
+/** What the platform wants of the instance's Docker runtime besides its module. */
+export const desiredDocker = z.object({
+  /** Registries served with a platform-CA certificate: the agent makes dockerd trust the platform root for each. */
+  registries: z.array(z.string().regex(REGISTRY_ADDR_PATTERN, 'an IP:port, e.g. 198.18.0.1:5000')),
+});
+export type DesiredDocker = z.infer<typeof desiredDocker>;
+
 /** What the platform wants this instance to run; `version` changes whenever any of it changes. */
 export const desiredState = z.object({
   instance_id: z.string(),
@@ -95,6 +105,8 @@ export const desiredState = z.object({
   modules: z.array(desiredModule),
   /** The machine's WireGuard interfaces (absent: none). */
   sdwan: desiredSdwan.optional(),
+  /** Absent (an older handshake): no platform registries. */
+  docker: desiredDocker.optional(),
 });
 export type DesiredState = z.infer<typeof desiredState>;
 

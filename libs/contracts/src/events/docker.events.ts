@@ -28,6 +28,13 @@ export function dockerHostIdOf(instance: string): string {
 
 const reason = z.string().min(1).max(2048);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+/** `tcp://[<overlay>]:2376`: the only address dockerd listens on (DESIGN §4). */
+export const DOCKER_TLS_PORT = 2376;
+
+export function dockerApiEndpoint(overlay: string): string {
+  return `tcp://[${overlay}]:${DOCKER_TLS_PORT}`;
+}
+
 const apiEndpoint = z.string().regex(/^tcp:\/\/\[[0-9a-f:]+\]:\d+$/, 'tcp://[<overlay>]:<port>');
 
 export const moduleAssigned = z.object({
@@ -78,7 +85,57 @@ export const handshakeFailed = z.object({
 });
 export const provisioned = z.object({ host_id: hostId, instance_id: instanceId, api_endpoint: apiEndpoint, version: z.string().min(1).max(64) });
 export const runtimeStopped = z.object({ host_id: hostId, instance_id: instanceId, reason: reason.optional() });
-export const runtimeDecommissioned = z.object({ host_id: hostId, instance_id: instanceId });
+/** `by: operator` (system_decommission_docker_runtime) holds until an operator provisions it again or the template drops docker; absent: the instance went. */
+export const runtimeDecommissioned = z.object({ host_id: hostId, instance_id: instanceId, by: z.enum(['instance', 'operator']).optional() });
+
+/** Health transitions only (DESIGN §7): a probe that changes nothing records nothing. */
+export const HEALTH_STATUSES = ['disconnected', 'error'] as const;
+export const hostConnected = z.object({ host_id: hostId, instance_id: instanceId, version: z.string().min(1).max(64), previous_status: z.enum(DOCKER_HOST_STATUSES) });
+export const hostUnreachable = z.object({
+  host_id: hostId,
+  instance_id: instanceId,
+  /** `disconnected` on the first failed probe, `error` once `failures` reached the threshold. */
+  status: z.enum(HEALTH_STATUSES),
+  failures: z.number().int().min(1),
+  reason,
+});
+
+const imageIdField = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'an image id (sha256:<hex>)');
+const containerIdField = z.string().regex(/^[0-9a-f]{64}$/, 'a container id (64 hex)');
+const imageReference = z.string().min(1).max(512);
+export const publishedPort = z.object({
+  host_ip: z.string().max(45),
+  host: z.number().int().min(1).max(65535),
+  container: z.number().int().min(1).max(65535),
+  protocol: z.enum(['tcp', 'udp', 'sctp']),
+});
+
+/** The audit trail of what operators did on a host (the actor is on the envelope). */
+export const imagePulled = z.object({ host_id: hostId, reference: imageReference, image_id: imageIdField, size: z.number().int().min(0) });
+export const imagePullProgress = z.object({
+  host_id: hostId,
+  reference: imageReference,
+  status: z.string().max(256),
+  layers_done: z.number().int().min(0),
+  layers_total: z.number().int().min(0),
+  bytes_current: z.number().int().min(0).optional(),
+  bytes_total: z.number().int().min(0).optional(),
+});
+export const imageDeleted = z.object({
+  host_id: hostId,
+  image: imageReference,
+  deleted: z.array(z.string().max(128)).max(256),
+  untagged: z.array(z.string().max(512)).max(256),
+});
+export const containerCreated = z.object({
+  host_id: hostId,
+  container_id: containerIdField,
+  name: z.string().max(256),
+  image: imageReference,
+  ports: z.array(publishedPort).max(256),
+  privileged_params: z.boolean(),
+});
+export const containerChanged = z.object({ host_id: hostId, container_id: containerIdField, name: z.string().max(256).optional() });
 
 /** The tutorial's six kinds, in the order they appear for one instance (other kinds may come between them). */
 export const DOCKER_ONBOARDING_KINDS = [
@@ -103,4 +160,14 @@ export const DOCKER_EVENTS: EventKindVersion[] = [
   { kind: 'system.docker.provisioned', version: 1, schema: provisioned },
   { kind: 'system.docker.runtime.stopped', version: 1, schema: runtimeStopped },
   { kind: 'system.docker.runtime.decommissioned', version: 1, schema: runtimeDecommissioned },
+  { kind: 'system.docker.host.connected', version: 1, schema: hostConnected },
+  { kind: 'system.docker.host.unreachable', version: 1, schema: hostUnreachable },
+  { kind: 'system.docker.image.pull_progress', version: 1, schema: imagePullProgress },
+  { kind: 'system.docker.image.pulled', version: 1, schema: imagePulled },
+  { kind: 'system.docker.image.deleted', version: 1, schema: imageDeleted },
+  { kind: 'system.docker.container.created', version: 1, schema: containerCreated },
+  { kind: 'system.docker.container.started', version: 1, schema: containerChanged },
+  { kind: 'system.docker.container.stopped', version: 1, schema: containerChanged },
+  { kind: 'system.docker.container.restarted', version: 1, schema: containerChanged },
+  { kind: 'system.docker.container.deleted', version: 1, schema: containerChanged },
 ];

@@ -10,7 +10,7 @@ export * as caEvents from './ca.events.js';
 export * as catalogEvents from './catalog.events.js';
 export * as sdwanEvents from './sdwan.events.js';
 export * as dockerEvents from './docker.events.js';
-export { DOCKER_HOST_STATUSES, DOCKER_ONBOARDING_KINDS, DOCKER_PHASES, dockerHostIdOf, type DockerHostStatus, type DockerPhase } from './docker.events.js';
+export { DOCKER_TLS_PORT, dockerApiEndpoint, DOCKER_HOST_STATUSES, DOCKER_ONBOARDING_KINDS, DOCKER_PHASES, dockerHostIdOf, type DockerHostStatus, type DockerPhase } from './docker.events.js';
 export { PEER_ROLES, PEER_STATUSES, type PeerRole, type PeerStatus } from './sdwan.events.js';
 export { CERTIFICATE_PROFILES, type CertificateProfileName } from './ca.events.js';
 export {

@@ -121,6 +121,13 @@ export async function connectFrom(netns: string | undefined, address: string, po
   return (await sh([command, ...args], timeoutMs + 10_000)).trim();
 }
 
+/** An HTTP GET from `netns`; resolves with `<status> <body>`, or `error: <code>` (bounded by timeoutMs). */
+export async function httpGetFrom(netns: string | undefined, url: string, timeoutMs = 2_000): Promise<string> {
+  const script = `const r=require('http').get(process.argv[1],{timeout:${timeoutMs}},(res)=>{let d='';res.on('data',(c)=>d+=c);res.on('end',()=>{console.log(res.statusCode+' '+d);process.exit(0)})});r.on('timeout',()=>{console.log('error: ETIMEDOUT');process.exit(0)});r.on('error',(e)=>{console.log('error: '+e.code);process.exit(0)})`;
+  const [command, args] = nodeIn(netns, script, [url]);
+  return (await sh([command, ...args], timeoutMs + 10_000)).trim();
+}
+
 async function namespaces(): Promise<string[]> {
   return (JSON.parse((await sh(['ip', '-j', 'netns', 'list'])) || '[]') as { name: string }[]).map((n) => n.name);
 }

@@ -2,8 +2,8 @@ import { request } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate } from 'node:tls';
+import { DOCKER_TLS_PORT } from '@powernode/contracts';
 
-export const DOCKER_TLS_PORT = 2376;
 
 /** Opens the TCP stream to the daemon. Production dials directly; tests tunnel it into a test namespace. */
 export type Dial = (host: string, port: number) => Duplex;

@@ -17,6 +17,7 @@ import type { DockerHostOps } from './docker-host-ops.js';
 import { removeEmptyCgroups } from './cgroups.js';
 import { SHORT_EXEC_ROOT_BASE, type DockerPaths } from './docker-paths.js';
 import { DockerStateStore, type DockerState } from './docker-state.js';
+import { trustRegistries } from './registry-trust.js';
 import type { DockerWant } from './docker-want.js';
 import { APT_PACKAGE } from './dockerd-install.js';
 import {
@@ -91,6 +92,8 @@ export class DockerFlow {
 
     const overlay = want.overlay;
     const rootPem = rootOf(this.options.platform.identity());
+    // Every pass, before dockerd can start: dockerd reads certs.d per pull, so a new registry needs no restart.
+    await this.trustRegistries(want, rootPem);
     let tls = await readDaemonTls(paths.tlsDir);
     const certProblem = overlay === undefined ? 'no overlay address yet' : daemonCertProblem(tls, { overlay, rootPem, now: this.now() });
     const configCurrent = state.config?.key === want.configKey && (await exists(paths.daemonJson)) && state.next !== 'wants_config';
@@ -177,6 +180,8 @@ export class DockerFlow {
       await runner.stop();
       await runner.forget();
     }
+    // The registries' certs.d entries stay: the machine's one certs.d is shared by every local instance's dockerd
+    // (removing an entry would break the others' pulls), and each holds only the platform's public root.
     if (state !== undefined) {
       await rm(paths.daemonJson, { force: true });
       await removeDaemonTls(paths.tlsDir);
@@ -241,6 +246,17 @@ export class DockerFlow {
     const fresh: DockerState = { assignment: want.assignment, ...(want.overlay === undefined ? {} : { overlay: want.overlay }) };
     await this.store.save(fresh);
     return fresh;
+  }
+
+  /** `<certs.d>/<host:port>/ca.crt` = the platform root for each platform registry, so dockerd pulls from them over TLS. */
+  private async trustRegistries(want: DockerWant, rootPem: string): Promise<void> {
+    const { paths, logger } = this.options;
+    try {
+      const written = await trustRegistries(paths.registryCertsDir, want.registries, rootPem);
+      if (written.length) logger.info({ registries: written, dir: paths.registryCertsDir }, 'dockerd trusts the platform root for the registries');
+    } catch (error) {
+      throw new DockerFlowError('starting', `cannot install the platform root for the registries in ${paths.registryCertsDir}: ${errnoText(error)}`);
+    }
   }
 
   private async ensureInstalled(state: DockerState, signal: AbortSignal): Promise<string> {

@@ -8,6 +8,8 @@ export interface DockerPaths {
   tlsDir: string;
   /** The agent's record of what it set up (`<state>/docker/state.json`): teardown removes only what is recorded. */
   stateFile: string;
+  /** Where dockerd looks for per-registry CAs (`<dir>/<host:port>/ca.crt`): the machine's, also with a docker root. */
+  registryCertsDir: string;
   /** Only with a docker root: the keys the agent adds to the platform's daemon.json, one dockerd per root. */
   local?: { dataRoot: string; execRoot: string; pidfile: string; cgroupParent: string };
   dockerRoot?: string;
@@ -15,16 +17,20 @@ export interface DockerPaths {
 
 export const SYSTEM_DAEMON_JSON = '/etc/docker/daemon.json';
 export const SYSTEM_TLS_DIR = '/etc/docker/powernode-tls';
+/** dockerd (rootful) has no option to move it: every dockerd on the machine reads this one. */
+export const SYSTEM_REGISTRY_CERTS_DIR = '/etc/docker/certs.d';
 // Shared with the local provider, which cleans up after an instance's dockerd (libs/contracts, local-docker.ts).
 export { DOCKER_SHORT_EXEC_ROOT_BASE as SHORT_EXEC_ROOT_BASE, dockerExecRoot as execRootFor } from '@powernode/contracts';
 
-export function dockerPaths(stateDir: string, dockerRoot?: string): DockerPaths {
+/** `registryCertsDir` moves only in tests: dockerd itself always reads SYSTEM_REGISTRY_CERTS_DIR. */
+export function dockerPaths(stateDir: string, dockerRoot?: string, registryCertsDir = SYSTEM_REGISTRY_CERTS_DIR): DockerPaths {
   const stateFile = join(stateDir, 'docker', 'state.json');
-  if (dockerRoot === undefined) return { daemonJson: SYSTEM_DAEMON_JSON, tlsDir: SYSTEM_TLS_DIR, stateFile };
+  if (dockerRoot === undefined) return { daemonJson: SYSTEM_DAEMON_JSON, tlsDir: SYSTEM_TLS_DIR, stateFile, registryCertsDir };
   return {
     daemonJson: join(dockerRoot, 'daemon.json'),
     tlsDir: join(dockerRoot, 'tls'),
     stateFile,
+    registryCertsDir,
     local: {
       dataRoot: join(dockerRoot, 'data'),
       execRoot: dockerExecRoot(dockerRoot),

@@ -7,6 +7,7 @@ describe(dockerPaths.name, () => {
       daemonJson: '/st/docker/daemon.json',
       tlsDir: '/st/docker/tls',
       stateFile: '/st/agent/docker/state.json',
+      registryCertsDir: '/etc/docker/certs.d',
       local: { dataRoot: '/st/docker/data', execRoot: '/st/docker/exec', pidfile: '/st/docker/dockerd.pid', cgroupParent: dockerCgroupParent('/st/docker') },
       dockerRoot: '/st/docker',
     });
@@ -23,7 +24,9 @@ describe(dockerPaths.name, () => {
       daemonJson: '/etc/docker/daemon.json',
       tlsDir: '/etc/docker/powernode-tls',
       stateFile: '/var/lib/powernode-agent/docker/state.json',
+      registryCertsDir: '/etc/docker/certs.d',
     });
+    expect(dockerPaths('/st/agent', undefined, '/tmp/certs.d').registryCertsDir).toBe('/tmp/certs.d');
   });
 
   it('moves an exec-root that would be too long for dockerd’s unix sockets to a short stable path', () => {

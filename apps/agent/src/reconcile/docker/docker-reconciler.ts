@@ -34,6 +34,8 @@ export interface DockerReconcilerOptions {
   ops?: DockerHostOps;
   /** Replaces the dockerd runner (unit tests). */
   createRunner?: (dockerd: string, paths: DockerPaths, mode: DaemonRunMode) => DaemonRunner;
+  /** Where registry CAs go (tests); default: the machine's /etc/docker/certs.d, which dockerd reads. */
+  registryCertsDir?: string;
   /** Whether systemd runs this machine; default: its marker directory exists. */
   systemdRunning?: boolean;
   /** Handshake retries (503 CaUnavailable, 409 DaemonUnreachable). */
@@ -80,7 +82,7 @@ export class DockerReconciler implements Reconciler {
   private settledWaiters: (() => void)[] = [];
 
   constructor(private readonly options: DockerReconcilerOptions) {
-    this.paths = dockerPaths(options.stateDir, options.docker.root);
+    this.paths = dockerPaths(options.stateDir, options.docker.root, options.registryCertsDir);
     const mode = daemonRunMode(options.docker.root, options.systemdRunning ?? existsSync(SYSTEMD_RUNNING_MARKER));
     const createRunner =
       options.createRunner ??

@@ -25,9 +25,12 @@ class FakeRunner implements DaemonRunner {
   starts = 0;
   stops = 0;
   failWith: string[] | undefined;
+  /** Looks at the machine the moment dockerd would start. */
+  beforeStart: (() => Promise<void>) | undefined;
   private reject: ((error: DaemonStartError) => void) | undefined;
 
   async start(): Promise<void> {
+    await this.beforeStart?.();
     this.starts += 1;
     this.running = true;
     if (this.failWith) {
@@ -91,11 +94,17 @@ function fakeOps(runner: FakeRunner) {
   return { ops, machine };
 }
 
-const desired = (modules: { runtime: string; config?: Record<string, unknown> }[], overlay: string | undefined = OVERLAY, version = '1'): agentProtocol.DesiredState => ({
+const desired = (
+  modules: { runtime: string; config?: Record<string, unknown> }[],
+  overlay: string | undefined = OVERLAY,
+  version = '1',
+  registries?: string[],
+): agentProtocol.DesiredState => ({
   instance_id: 'inst-fake',
   version,
   modules: modules.map((m, i) => ({ module_id: `mod-${i}`, name: `docker-engine`, version: '1.0.0', runtime: m.runtime, config: m.config ?? {} })),
   ...(overlay === undefined ? {} : { sdwan: { interfaces: [{ name: 'pn-a', network_id: 'net-1', address: `${overlay}/128`, listen_port: 51820, peers: [] }] } }),
+  ...(registries === undefined ? {} : { docker: { registries } }),
 });
 const DOCKER = [{ runtime: 'docker' }];
 
@@ -113,6 +122,7 @@ describe(DockerReconciler.name, () => {
     return new DockerReconciler({
       stateDir: join(dir, 'agent'),
       docker: { root: join(dir, 'docker'), install: 'apt' },
+      registryCertsDir: join(dir, 'certs.d'),
       platform,
       logger: pino({ level: 'silent' }),
       ops: patch(fake.ops),
@@ -379,6 +389,34 @@ describe(DockerReconciler.name, () => {
     await ready();
     expect(runner.starts).toBe(1);
     expect(platform.phases()).toEqual(['installing', 'wants_cert', 'wants_config', 'ready']);
+  });
+
+  it('trusts the platform root for each registry before dockerd starts, and for a new one without a restart or handshake', async () => {
+    const caFile = (address: string) => join(dir, 'certs.d', address, 'ca.crt');
+    let atStart: string | undefined;
+    runner.beforeStart = async () => {
+      atStart = await readFile(caFile('198.18.0.1:5000'), 'utf8').catch(() => undefined);
+    };
+    await sut.reconcile(desired(DOCKER, OVERLAY, '1', ['198.18.0.1:5000']));
+    await ready();
+    expect(atStart).toBeDefined();
+    expect(certificateInfo(atStart!).fingerprintSha256).toBe(platform.ca.root.fingerprintSha256);
+    expect((await stat(caFile('198.18.0.1:5000'))).mode & 0o777).toBe(0o644);
+    expect((await stat(join(dir, 'certs.d', '198.18.0.1:5000'))).mode & 0o777).toBe(0o755);
+
+    await sut.reconcile(desired(DOCKER, OVERLAY, '2', ['198.18.0.1:5000', '[fd00::1]:5000']));
+    await eventually(async () => expect(await readFile(caFile('[fd00::1]:5000'), 'utf8')).toBe(atStart));
+    await sut.settled();
+    expect(runner.starts).toBe(1);
+    expect(platform.phases()).toEqual(['installing', 'wants_cert', 'wants_config', 'ready']);
+  });
+
+  it('leaves the registries’ certs.d entries in place on teardown (shared by the machine’s dockerds, and public)', async () => {
+    await sut.reconcile(desired(DOCKER, OVERLAY, '1', ['198.18.0.1:5000']));
+    await ready();
+    await sut.reconcile(desired([]));
+    await eventually(() => expect(sut.currentFacts()).toMatchObject({ phase: 'absent' }));
+    expect(certificateInfo(await readFile(join(dir, 'certs.d', '198.18.0.1:5000', 'ca.crt'), 'utf8')).fingerprintSha256).toBe(platform.ca.root.fingerprintSha256);
   });
 
   it('fetches the configuration again when the module configuration changes', async () => {

@@ -10,6 +10,8 @@ export interface DockerWant {
   assignment: string;
   /** Changes whenever the platform's daemon configuration may change (the module's config): fetch it again. */
   configKey: string;
+  /** Registries (`host:port`) dockerd must trust the platform root for; not in the key: no restart needed. */
+  registries: string[];
 }
 
 export const DOCKER_RUNTIME = 'docker';
@@ -25,6 +27,7 @@ export function dockerWantOf(desired: agentProtocol.DesiredState): DockerWant | 
     overlay,
     assignment: digest({ module_id: module.module_id, overlay: overlay ?? null }),
     configKey: digest(module.config),
+    registries: desired.docker?.registries ?? [],
   };
 }
 

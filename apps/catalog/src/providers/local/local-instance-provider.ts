@@ -156,6 +156,14 @@ export class LocalInstanceProvider implements InstanceProvider {
     this.logger.info({ instances: records.length }, 'local provider shut down');
   }
 
+  /**
+   * The gateway link with the addresses every instance reaches (run at boot): platform endpoints bound to them
+   * (the hub, the platform image registry) are reachable before the first instance exists.
+   */
+  async ensureGateway(): Promise<void> {
+    await ensureGateway(this.gatewayName, this.gateway);
+  }
+
   /** Removes this prefix's namespaces and veths that belong to no known instance (run at boot). */
   async sweepLeftovers(): Promise<string[]> {
     const records = (await readAllRecords(this.stateRoot)).filter((r) => r.namePrefix === this.namePrefix);

@@ -1,4 +1,4 @@
-import type { DockerHostState, HostCertificate } from '../host/docker-host.evolve.js';
+import type { DockerHostState, HostCertificate } from '@powernode/docker-host';
 
 /**
  * The host's certificate, when a wants_cert for this key and overlay may get it again instead of a new one:

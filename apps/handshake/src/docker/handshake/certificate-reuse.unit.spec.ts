@@ -1,4 +1,4 @@
-import { initialDockerHostState } from '../host/docker-host.evolve.js';
+import { initialDockerHostState } from '@powernode/docker-host';
 import { reusableCertificate } from './certificate-reuse.js';
 
 const key = 'a'.repeat(64);

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { agentProtocol } from '@powernode/contracts';
-import { canonicalJson } from '@powernode/contracts';
-import { DOCKER_TLS_PORT } from './daemon-host-name.js';
+import { DOCKER_TLS_PORT, canonicalJson } from '@powernode/contracts';
 
 /**
  * daemon.json keys a module's operator overrides may never set, because they decide who can reach the daemon
  * or where it listens (DESIGN §4), or belong to the agent that supervises dockerd:
  * - listener and TLS: `hosts` (and `host`), `tls`, `tlsverify`, `tlscacert`, `tlscert`, `tlskey`;
  * - `ip`: published ports bind the overlay /128, never 0.0.0.0;
+ * - `userland-proxy`: with it off, dockerd silently drops a port published on an IPv6 host address (the overlay)
+ *   when the bridge is IPv4-only: the container runs with no port at all;
  * - `live-restore`: certificate renewal restarts dockerd and running containers must survive it;
  * - `authorization-plugins`, `userns-remap`, `group` (who may use the local socket), `api-cors-header`:
  *   they change who may do what against the daemon, which the platform alone decides;
@@ -27,6 +28,7 @@ export const PROTECTED_DAEMON_KEYS = [
   'tlscert',
   'tlskey',
   'ip',
+  'userland-proxy',
   'live-restore',
   'authorization-plugins',
   'userns-remap',
@@ -92,6 +94,7 @@ export function renderDaemonConfig({ overlay, tlsDir, moduleConfig }: DaemonConf
     tlscert: `${dir}/${cert}`,
     tlskey: `${dir}/${key}`,
     ip: overlay,
+    'userland-proxy': true,
     'live-restore': true,
   };
   return { config, hash: createHash('sha256').update(canonicalJson(config)).digest('hex'), refused };

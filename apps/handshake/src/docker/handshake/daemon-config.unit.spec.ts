@@ -9,6 +9,7 @@ const base = {
   tlscert: '/etc/docker/powernode/server-cert.pem',
   tlskey: '/etc/docker/powernode/server-key.pem',
   ip: overlay,
+  'userland-proxy': true,
   'live-restore': true,
 };
 const render = (daemon: unknown, tlsDir = '/etc/docker/powernode') => renderDaemonConfig({ overlay, tlsDir, moduleConfig: { package: 'docker.io', daemon } });

@@ -12,10 +12,3 @@ export function daemonHostName(instanceId: string, domain: string): string {
   const label = LABEL.test(instanceId) ? instanceId : `inst-${createHash('sha256').update(instanceId).digest('hex').slice(0, 32)}`;
   return `${label}.${domain}`;
 }
-
-/** `tcp://[<overlay>]:2376`: the only address dockerd listens on (DESIGN §4). */
-export const DOCKER_TLS_PORT = 2376;
-
-export function dockerApiEndpoint(overlay: string): string {
-  return `tcp://[${overlay}]:${DOCKER_TLS_PORT}`;
-}

@@ -1,4 +1,5 @@
-import { daemonHostName, dockerApiEndpoint } from './daemon-host-name.js';
+import { dockerApiEndpoint } from '@powernode/contracts';
+import { daemonHostName } from './daemon-host-name.js';
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 

@@ -1,4 +1,4 @@
-import { PlatformError, type agentProtocol } from '@powernode/contracts';
+import { PlatformError, dockerApiEndpoint, type agentProtocol } from '@powernode/contracts';
 import type { CommandMeta } from '@powernode/eventstore';
 import { normalizeIp } from '@powernode/pki';
 import { selectRow } from '@powernode/service-runtime';
@@ -7,17 +7,22 @@ import { desiredModulesProjection } from '../../desired/catalog-views.projection
 import type { DesiredStateReader } from '../../desired/desired-state.reader.js';
 import type { AgentIdentity } from '../../http/client-identity.js';
 import type { HandshakeRuntime } from '../../runtime.js';
-import { probeDaemon, type DaemonFacts } from '../daemon/daemon-probe.js';
 import { DOCKER_SETTINGS } from '../docker-settings.js';
-import type { PlatformClientTls, PlatformDockerClient } from '../daemon/platform-docker-client.js';
-import type { DockerHostCommand } from '../host/docker-host.commands.js';
-import { assignedModule, isAssigned, type DockerHostState } from '../host/docker-host.evolve.js';
-import type { DockerHosts } from '../host/docker-hosts.js';
+import {
+  assignedModule,
+  isAssigned,
+  probeDaemon,
+  type DaemonFacts,
+  type DockerHostCommand,
+  type DockerHostState,
+  type DockerHosts,
+  type PlatformClientTls,
+  type PlatformDockerClient,
+} from '@powernode/docker-host';
 import type { DockerAssignmentPolicy } from '../policy/assignment-policy.js';
 import { reusableCertificate } from './certificate-reuse.js';
 import { isCaOutage, type DaemonCertIssuer, type SignedDaemonCertificate } from './daemon-cert-issuer.js';
 import { renderDaemonConfig } from './daemon-config.js';
-import { dockerApiEndpoint } from './daemon-host-name.js';
 import { KeyedLock } from '@powernode/service-kit';
 import { parsePhaseRequest, type PhaseRequest } from './phase-request.js';
 

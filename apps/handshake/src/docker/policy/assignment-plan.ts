@@ -1,5 +1,4 @@
-import type { AssignedDockerModule } from '../host/docker-host.commands.js';
-import type { DockerHostState } from '../host/docker-host.evolve.js';
+import type { AssignedDockerModule, DockerHostState } from '@powernode/docker-host';
 import type { PolicyInstanceRow, PolicyTemplateRow } from './assignment-policy.projection.js';
 
 /** What the template path wants for one instance. */
@@ -26,9 +25,9 @@ export function hostMatches(plan: AssignmentPlan, host: DockerHostState | undefi
     case 'decommission':
       return !host?.exists || host.decommissioned;
     case 'assign':
-      return host?.viaTemplate?.moduleId === plan.module.moduleId && !host.decommissioned;
+      return (host?.viaTemplate?.moduleId === plan.module.moduleId && !host.decommissioned) || host?.operatorHold === true;
     case 'unassign':
-      return !host?.viaTemplate;
+      return !host?.viaTemplate && host?.operatorHold !== true;
     default: {
       const unreachable: never = plan;
       throw new Error(`unknown plan ${JSON.stringify(unreachable)}`);

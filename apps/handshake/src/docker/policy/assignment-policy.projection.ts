@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { catalogEvents } from '@powernode/contracts';
 import type { Projection } from '@powernode/eventstore';
-import type { AssignedDockerModule } from '../host/docker-host.commands.js';
+import type { AssignedDockerModule } from '@powernode/docker-host';
 
 /**
  * A template's docker-runtime modules, by name (a template holds one version per module name, but nothing stops

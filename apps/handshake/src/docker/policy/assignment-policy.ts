@@ -1,12 +1,11 @@
-import { caActions, type EventEnvelope } from '@powernode/contracts';
-import { serviceCaller } from '@powernode/service-kit';
+import type { EventEnvelope } from '@powernode/contracts';
 import { ProjectionRunner, type CommandMeta } from '@powernode/eventstore';
 import { selectDocs, tracedProjection } from '@powernode/service-runtime';
 import type { HandshakeRuntime } from '../../runtime.js';
 import { DOCKER_SETTINGS } from '../docker-settings.js';
+import { revokeDaemonCertificate } from '../provisioning/daemon-revocation.js';
 import { lastStreamSeq } from '../../stream-position.js';
-import type { DockerHosts } from '../host/docker-hosts.js';
-import { dockerHostsProjection } from '../projections/docker-hosts.projection.js';
+import { dockerHostsProjection, type DockerHosts } from '@powernode/docker-host';
 import { hostMatches, planFor, samePlan, type AssignmentPlan } from './assignment-plan.js';
 import { assignmentPolicyProjection, instanceKey, templateKey, type PolicyInstanceRow, type PolicyRow, type PolicyTemplateRow } from './assignment-policy.projection.js';
 
@@ -109,7 +108,7 @@ export class DockerAssignmentPolicy {
         return;
       case 'decommission': {
         const { state, events } = await this.hosts.execute(instanceId, { type: 'DecommissionRuntime', data: {} }, meta);
-        if (events.length > 0 && state.certificate) await this.revoke(instanceId, state.certificate.serial);
+        if (events.length > 0 && state.certificate) await revokeDaemonCertificate(this.runtime, instanceId, state.certificate.serial);
         return;
       }
       case 'assign':
@@ -121,26 +120,6 @@ export class DockerAssignmentPolicy {
       default: {
         const unreachable: never = plan;
         throw new Error(`unknown plan ${JSON.stringify(unreachable)}`);
-      }
-    }
-  }
-
-  /**
-   * A decommissioned host's daemon certificate goes on the CRL (DESIGN §7). dockerd checks no CRL, so this is the
-   * record for everyone else who does; revoking twice is harmless, so a retry after a CA outage is safe.
-   */
-  private async revoke(instanceId: string, serial: string): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.runtime.rpc.call(caActions.caRevokeCertificate, { input: { serial, reason: 'docker runtime decommissioned' }, caller: serviceCaller('handshake') });
-        this.runtime.logger.info({ instance_id: instanceId, serial }, 'daemon certificate revoked');
-        return;
-      } catch (error) {
-        if (attempt >= 5) {
-          this.runtime.logger.error({ err: error, instance_id: instanceId, serial }, 'could not revoke the decommissioned daemon certificate');
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@powernode/contracts';
-import { initialDockerHostState } from '../host/docker-host.evolve.js';
+import { initialDockerHostState } from '@powernode/docker-host';
 import { hostMatches, planFor, samePlan } from './assignment-plan.js';
 import { assignmentPolicyProjection, type PolicyInstanceRow, type PolicyRow, type PolicyTemplateRow } from './assignment-policy.projection.js';
 

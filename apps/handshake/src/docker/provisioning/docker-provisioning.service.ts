@@ -1,13 +1,11 @@
 import { PlatformError, highestModuleVersion, sdwanActions, type DockerHostStatus } from '@powernode/contracts';
 import type { CommandMeta } from '@powernode/eventstore';
-import { Filters, selectRows } from '@powernode/service-runtime';
+import { Filters, selectRow, selectRows } from '@powernode/service-runtime';
 import type { DesiredStateReader } from '../../desired/desired-state.reader.js';
 import type { HandshakeRuntime } from '../../runtime.js';
 import { lastStreamSeq } from '../../stream-position.js';
-import type { AssignedDockerModule } from '../host/docker-host.commands.js';
-import { managedDockerHostOf, type ManagedDockerHost } from '../host/docker-host.view.js';
-import type { DockerHosts } from '../host/docker-hosts.js';
-import { dockerHostsProjection } from '../projections/docker-hosts.projection.js';
+import { dockerHostsProjection, managedDockerHostOf, type AssignedDockerModule, type DockerHosts, type ManagedDockerHost } from '@powernode/docker-host';
+import { revokeDaemonCertificate } from './daemon-revocation.js';
 import { dockerModulesProjection } from '../projections/docker-modules.projection.js';
 
 /** The module the tutorial ships and system_provision_docker_runtime assigns. */
@@ -35,6 +33,27 @@ export class DockerProvisioning {
     const module = await this.dockerModule();
     const { state } = await this.hosts.execute(instanceId, { type: 'AssignModule', data: { via: 'instance', module } }, meta);
     return managedDockerHostOf(state);
+  }
+
+  /**
+   * system_decommission_docker_runtime: runtime.decommissioned (by operator), so the host leaves the agent's
+   * desired state (the agent stops dockerd and removes its certificates and daemon.json), then the daemon
+   * certificate is revoked. The template path does not bring it back (see the host's operator hold).
+   * Decommissioning twice records nothing and revokes nothing more.
+   */
+  async decommission(hostId: string, meta: CommandMeta): Promise<{ host: ManagedDockerHost; revoked_serial?: string }> {
+    let row = await selectRow(this.runtime, dockerHostsProjection, hostId);
+    if (!row) {
+      await this.runtime.projections.dockerHosts.waitFor(await lastStreamSeq(this.runtime), 5_000);
+      row = await selectRow(this.runtime, dockerHostsProjection, hostId);
+    }
+    if (!row?.exists) throw new PlatformError('NotFound', `no docker host ${hostId}`, { host_id: hostId });
+    const { state, events } = await this.hosts.execute(row.instanceId, { type: 'DecommissionRuntime', data: { by: 'operator' } }, meta);
+    const serial = events.length > 0 ? state.certificate?.serial : undefined;
+    if (serial && !(await revokeDaemonCertificate(this.runtime, state.instanceId, serial, 3))) {
+      throw new PlatformError('CaUnavailable', `the runtime of ${hostId} is decommissioned but its daemon certificate ${serial} could not be revoked yet; run the action again`, { host_id: hostId, serial });
+    }
+    return { host: managedDockerHostOf(state), ...(serial ? { revoked_serial: serial } : {}) };
   }
 
   async list(filters: { node_instance_id?: string; status?: DockerHostStatus }): Promise<ManagedDockerHost[]> {

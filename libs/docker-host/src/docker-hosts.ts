@@ -1,5 +1,4 @@
-import { handleCommand, type CommandMeta, type NewEvent } from '@powernode/eventstore';
-import type { HandshakeRuntime } from '../../runtime.js';
+import { handleCommand, type CommandMeta, type EventStore, type NewEvent } from '@powernode/eventstore';
 import type { DockerHostCommand } from './docker-host.commands.js';
 import { dockerHostDecider, dockerHostRef } from './docker-host.decider.js';
 import type { DockerHostState } from './docker-host.evolve.js';
@@ -9,7 +8,7 @@ const MAX_ATTEMPTS = 20;
 
 /** Loads and commands DockerHost aggregates (one per instance). */
 export class DockerHosts {
-  constructor(private readonly runtime: Pick<HandshakeRuntime, 'store'>) {}
+  constructor(private readonly runtime: { readonly store: EventStore }) {}
 
   async load(instanceId: string): Promise<DockerHostState> {
     const decider = dockerHostDecider(instanceId);

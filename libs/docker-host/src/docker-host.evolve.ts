@@ -33,6 +33,8 @@ export interface DockerHostState extends Record<string, unknown> {
   viaTemplate: AssignedDockerModule | null;
   viaInstance: AssignedDockerModule | null;
   decommissioned: boolean;
+  /** An operator decommissioned the runtime: the template path does not bring it back (see decide). */
+  operatorHold: boolean;
   phase: HostPhase;
   status: DockerHostStatus;
   /** installing / waiting_overlay are recorded once per walk (an assignment, or a restart after stopped). */
@@ -57,6 +59,7 @@ export const initialDockerHostState = (): DockerHostState => ({
   viaTemplate: null,
   viaInstance: null,
   decommissioned: false,
+  operatorHold: false,
   phase: 'assigned',
   status: 'pending',
   installingRecorded: false,
@@ -76,6 +79,14 @@ export function isAssigned(state: DockerHostState): boolean {
   return state.viaTemplate !== null || state.viaInstance !== null;
 }
 
+/**
+ * Whether health probes watch this host: its daemon was provisioned and is meant to run (assigned, not
+ * stopped or decommissioned). A host still walking its handshake is the handshake's business.
+ */
+export function isProbed(state: DockerHostState): boolean {
+  return state.exists && !state.decommissioned && isAssigned(state) && state.provisionedAt !== null && state.phase !== 'stopped';
+}
+
 /** The module the host runs: the template's wins when both paths assign one (the desired state does the same). */
 export function assignedModule(state: DockerHostState): AssignedDockerModule | null {
   return state.viaTemplate ?? state.viaInstance;
@@ -92,7 +103,7 @@ function assigned(state: DockerHostState, d: Data): DockerHostState {
     moduleVersion: str(d, 'module_version'),
     ...(d.template_id === undefined ? {} : { templateId: str(d, 'template_id') }),
   };
-  const next = { ...state, exists: true, hostId: str(d, 'host_id'), instanceId: str(d, 'instance_id'), decommissioned: false };
+  const next = { ...state, exists: true, hostId: str(d, 'host_id'), instanceId: str(d, 'instance_id'), decommissioned: false, operatorHold: false };
   if (d.via === 'template') next.viaTemplate = module;
   else next.viaInstance = module;
   if (isAssigned(state)) return next;
@@ -109,7 +120,7 @@ export function evolveDockerHost(current: DockerHostState, event: EventEnvelope)
     case 'system.docker.module.assigned':
       return assigned(state, d);
     case 'system.docker.module.unassigned':
-      return d.via === 'template' ? { ...state, viaTemplate: null } : { ...state, viaInstance: null };
+      return d.via === 'template' ? { ...state, viaTemplate: null, operatorHold: false } : { ...state, viaInstance: null };
     case 'system.docker.runtime.installing':
       return { ...state, phase: 'installing', installingRecorded: true };
     case 'system.docker.runtime.waiting_overlay':
@@ -136,9 +147,13 @@ export function evolveDockerHost(current: DockerHostState, event: EventEnvelope)
     case 'system.docker.runtime.stopped':
       return { ...state, phase: 'stopped', status: 'disconnected', installingRecorded: false, waitingOverlayRecorded: false };
     case 'system.docker.runtime.decommissioned':
-      return { ...state, decommissioned: true, viaTemplate: null, viaInstance: null, status: 'disconnected' };
+      return { ...state, decommissioned: true, operatorHold: d.by === 'operator', viaTemplate: null, viaInstance: null, status: 'disconnected' };
+    case 'system.docker.host.connected':
+      return { ...state, status: 'connected', version: str(d, 'version') };
+    case 'system.docker.host.unreachable':
+      return { ...state, status: d.status as DockerHostStatus };
     default:
-      // Kinds later issues add (health, images, containers) change nothing the handshake decides on.
+      // Operations (images, containers) change nothing the host's own decisions depend on.
       return state;
   }
 }

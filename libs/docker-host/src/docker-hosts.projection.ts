@@ -1,6 +1,6 @@
 import { dockerEvents } from '@powernode/contracts';
 import type { Projection } from '@powernode/eventstore';
-import { evolveDockerHost, initialDockerHostState, type DockerHostState } from '../host/docker-host.evolve.js';
+import { evolveDockerHost, initialDockerHostState, type DockerHostState } from './docker-host.evolve.js';
 
 /**
  * Every DockerHost's state, for system_list_managed_docker_hosts. The row is the aggregate's own fold

@@ -1,7 +1,7 @@
 import { PlatformError, dockerHostIdOf, type DockerPhase } from '@powernode/contracts';
 import type { NewEvent } from '@powernode/eventstore';
 import type { AssignmentPath, DockerHostCommand } from './docker-host.commands.js';
-import { isAssigned, type DockerHostState, type HostPhase } from './docker-host.evolve.js';
+import { isAssigned, isProbed, type DockerHostState, type HostPhase } from './docker-host.evolve.js';
 
 /** Phases after which a repeated wants_cert with the same key and overlay is a crash-repeat, not news. */
 const PAST_WANTS_CERT: readonly HostPhase[] = ['wants_cert', 'wants_config', 'ready'];
@@ -41,6 +41,8 @@ export function decideDockerHost(instanceId: string) {
       case 'AssignModule': {
         const { via, module } = command.data;
         if (current(state, via)?.moduleId === module.moduleId && !state.decommissioned) return [];
+        // An operator ended this runtime: the template keeps it ended until the template drops docker (or an operator provisions it).
+        if (via === 'template' && state.operatorHold) return [];
         return [
           {
             kind: 'system.docker.module.assigned',
@@ -51,12 +53,13 @@ export function decideDockerHost(instanceId: string) {
       case 'UnassignModule': {
         const { via, reason } = command.data;
         const module = current(state, via);
-        if (!module) return [];
-        return [{ kind: 'system.docker.module.unassigned', data: { ...ids, module_id: module.moduleId, via, ...optional('reason', reason) } }];
+        // The template dropping docker also releases an operator's hold, so a later assignment brings it back.
+        if (!module && !(via === 'template' && state.operatorHold)) return [];
+        return [{ kind: 'system.docker.module.unassigned', data: { ...ids, ...optional('module_id', module?.moduleId), via, ...optional('reason', reason) } }];
       }
       case 'DecommissionRuntime':
         if (!state.exists || state.decommissioned) return [];
-        return [{ kind: 'system.docker.runtime.decommissioned', data: ids }];
+        return [{ kind: 'system.docker.runtime.decommissioned', data: { ...ids, ...optional('by', command.data.by) } }];
       case 'ReportInstalling':
         requireAssigned(state);
         if (state.installingRecorded) return [];
@@ -113,6 +116,22 @@ export function decideDockerHost(instanceId: string) {
         if (same) return [];
         return [{ kind: 'system.docker.handshake.failed', data: { host_id: hostId, phase, reason, ...optional('code', code), retrying } }];
       }
+      case 'RecordReachable': {
+        if (!isProbed(state)) return [];
+        const { version } = command.data;
+        if (state.status === 'connected' && state.version === version) return [];
+        return [{ kind: 'system.docker.host.connected', data: { ...ids, version, previous_status: state.status } }];
+      }
+      case 'RecordUnreachable': {
+        if (!isProbed(state)) return [];
+        const { failures, reason, errorAfter } = command.data;
+        const status = failures >= errorAfter ? 'error' : 'disconnected';
+        if (state.status === status) return [];
+        return [{ kind: 'system.docker.host.unreachable', data: { ...ids, status, failures, reason: reason.slice(0, 2048) } }];
+      }
+      case 'RecordOperation':
+        requireAssigned(state);
+        return [{ kind: command.data.kind, data: { host_id: hostId, ...command.data.data } }];
       default: {
         const unreachable: never = command;
         throw new Error(`unknown command ${JSON.stringify(unreachable)}`);

@@ -144,6 +144,55 @@ describe('DockerHost decider', () => {
   });
 });
 
+describe('DockerHost health and operations', () => {
+  const reachable = (version = '25.0.3'): DockerHostCommand => ({ type: 'RecordReachable', data: { version } });
+  const unreachable = (failures: number): DockerHostCommand => ({ type: 'RecordUnreachable', data: { failures, reason: 'ECONNREFUSED', errorAfter: 5 } });
+  const down = (failures: number, status: 'disconnected' | 'error'): NewEvent => ({ kind: 'system.docker.host.unreachable', data: { ...ids, status, failures, reason: 'ECONNREFUSED' } });
+  const back = (previous: string): NewEvent => ({ kind: 'system.docker.host.connected', data: { ...ids, version: '25.0.3', previous_status: previous } });
+
+  it('records only transitions: disconnected on the first failure, error at the threshold, connected again on the next good probe', () => {
+    expect(given(connected).when(reachable())()).toEqual([]);
+    expect(given(connected).when(unreachable(1))()).toEqual([down(1, 'disconnected')]);
+    expect(given([...connected, down(1, 'disconnected')]).when(unreachable(2))()).toEqual([]);
+    expect(given([...connected, down(1, 'disconnected')]).when(unreachable(5))()).toEqual([down(5, 'error')]);
+    expect(given([...connected, down(1, 'disconnected'), down(5, 'error')]).when(unreachable(6))()).toEqual([]);
+    // error is not sticky
+    expect(given([...connected, down(1, 'disconnected'), down(5, 'error')]).when(reachable())()).toEqual([back('error')]);
+    expect(given([...connected, down(1, 'disconnected')]).when(reachable())()).toEqual([back('disconnected')]);
+  });
+
+  it('does not probe-record a host that was never provisioned, was stopped or decommissioned', () => {
+    expect(given(configured).when(unreachable(1))()).toEqual([]);
+    expect(given(configured).when(reachable())()).toEqual([]);
+    const stopped: NewEvent = { kind: 'system.docker.runtime.stopped', data: ids };
+    expect(given([...connected, stopped]).when(unreachable(1))()).toEqual([]);
+    const decommissioned: NewEvent = { kind: 'system.docker.runtime.decommissioned', data: { ...ids, by: 'operator' } };
+    expect(given([...connected, decommissioned]).when(reachable())()).toEqual([]);
+  });
+
+  it('records every operation on an assigned host as is, and none on a decommissioned one', () => {
+    const op: DockerHostCommand = { type: 'RecordOperation', data: { kind: 'system.docker.container.deleted', data: { container_id: 'c'.repeat(64) } } };
+    expect(given(connected).when(op)()).toEqual([{ kind: 'system.docker.container.deleted', data: { host_id: host, container_id: 'c'.repeat(64) } }]);
+    const decommissioned: NewEvent = { kind: 'system.docker.runtime.decommissioned', data: ids };
+    expect(given([...connected, decommissioned]).when(op)).toThrow(expect.objectContaining({ code: 'InstanceDecommissioned' }));
+  });
+
+  it("holds an operator's decommission against the template until the template drops docker", () => {
+    const byOperator: NewEvent = { kind: 'system.docker.runtime.decommissioned', data: { ...ids, by: 'operator' } };
+    expect(given(connected).when({ type: 'DecommissionRuntime', data: { by: 'operator' } })()).toEqual([byOperator]);
+    expect(given([...connected, byOperator]).when(assign('template'))()).toEqual([]);
+    const release: NewEvent = { kind: 'system.docker.module.unassigned', data: { ...ids, via: 'template', reason: 'gone' } };
+    expect(given([...connected, byOperator]).when({ type: 'UnassignModule', data: { via: 'template', reason: 'gone' } })()).toEqual([release]);
+    expect(given([...connected, byOperator, release]).when(assign('template'))()).toEqual([assigned]);
+    // an operator may provision it again directly
+    const { templateId: _t, ...direct } = module;
+    expect(given([...connected, byOperator]).when(assign('instance', direct))()).toHaveLength(1);
+    // an instance's decommission holds nothing: a template assignment after it is news
+    const byInstance: NewEvent = { kind: 'system.docker.runtime.decommissioned', data: ids };
+    expect(given([...connected, byInstance]).when(assign('template'))()).toEqual([assigned]);
+  });
+});
+
 describe(evolveDockerHost.name, () => {
   const fold = (events: NewEvent[]) =>
     events.reduce(

@@ -1,5 +1,16 @@
 import type { DockerPhase } from '@powernode/contracts';
 
+/** What operators did on a host through the platform: recorded as is (the audit trail), never deduplicated. */
+export type DockerOperationKind =
+  | 'system.docker.image.pull_progress'
+  | 'system.docker.image.pulled'
+  | 'system.docker.image.deleted'
+  | 'system.docker.container.created'
+  | 'system.docker.container.started'
+  | 'system.docker.container.stopped'
+  | 'system.docker.container.restarted'
+  | 'system.docker.container.deleted';
+
 /** How docker came to an instance: through its template (the assignment policy) or straight to it (an operator). */
 export type AssignmentPath = 'template' | 'instance';
 
@@ -19,7 +30,7 @@ export interface AssignedDockerModule {
 export type DockerHostCommand =
   | { type: 'AssignModule'; data: { via: AssignmentPath; module: AssignedDockerModule } }
   | { type: 'UnassignModule'; data: { via: AssignmentPath; reason?: string } }
-  | { type: 'DecommissionRuntime'; data: Record<string, never> }
+  | { type: 'DecommissionRuntime'; data: { by?: 'instance' | 'operator' } }
   | { type: 'ReportInstalling'; data: { progress?: string } }
   | { type: 'ReportWaitingOverlay'; data: Record<string, never> }
   | { type: 'WantCert'; data: { overlay: string; apiEndpoint: string; publicKeySha256: string } }
@@ -28,4 +39,9 @@ export type DockerHostCommand =
   | { type: 'RecordReady'; data: { version: string } }
   | { type: 'ReportStopped'; data: { reason?: string } }
   /** `phase` defaults to the phase the host is in; `retrying`: the host stays there and the agent tries again. */
-  | { type: 'ReportFailed'; data: { reason: string; code?: string; retrying: boolean; phase?: DockerPhase } };
+  | { type: 'ReportFailed'; data: { reason: string; code?: string; retrying: boolean; phase?: DockerPhase } }
+  /** Health probes (docker-proxy): only a change of status is news. */
+  | { type: 'RecordReachable'; data: { version: string } }
+  | { type: 'RecordUnreachable'; data: { failures: number; reason: string; errorAfter: number } }
+  /** An operator's operation on the daemon, after the daemon did it (`data` without host_id). */
+  | { type: 'RecordOperation'; data: { kind: DockerOperationKind; data: Record<string, unknown> } };

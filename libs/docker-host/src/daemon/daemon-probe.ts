@@ -1,7 +1,6 @@
 import { Agent } from 'node:https';
 import Docker from 'dockerode';
-import { PlatformError } from '@powernode/contracts';
-import { DOCKER_TLS_PORT } from '../handshake/daemon-host-name.js';
+import { DOCKER_TLS_PORT, PlatformError } from '@powernode/contracts';
 import type { PlatformClientTls } from './platform-docker-client.js';
 
 /** What the daemon says about itself. */

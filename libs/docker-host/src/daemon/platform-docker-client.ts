@@ -32,6 +32,8 @@ export class PlatformDockerClient {
   constructor(
     private readonly rpc: RpcClient,
     private readonly logger: Logger,
+    /** The platform service asking (recorded as the CA request's caller). */
+    private readonly service: string,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -55,7 +57,7 @@ export class PlatformDockerClient {
     const csr = await buildCsr({ keys, commonName: 'powernode-platform' });
     let signed: Signed;
     try {
-      signed = (await this.rpc.callInternal(caActions.caSign, { profile: 'docker-platform-client', csr_pem: csr, subject: {} }, 'handshake')) as Signed;
+      signed = (await this.rpc.callInternal(caActions.caSign, { profile: 'docker-platform-client', csr_pem: csr, subject: {} }, this.service)) as Signed;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ServiceUnavailable' || code === 'Timeout' || code === 'CaUnavailable') {

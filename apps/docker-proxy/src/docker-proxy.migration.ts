@@ -1,0 +1,24 @@
+import { schemaOf } from '@powernode/eventstore';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * What each host's daemon held at its last sync (docker_sync_host): containers and images as the actions
+ * return them. A cache of the daemon, not of the event log: the daemon is the truth for what runs on it.
+ */
+export class DockerProxySnapshots1767000000000 implements MigrationInterface {
+  name = 'DockerProxySnapshots1767000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const s = schemaOf(runner.connection.options);
+    await runner.query(`CREATE TABLE "${s}".host_snapshots (
+      host_id text PRIMARY KEY,
+      containers jsonb NOT NULL,
+      images jsonb NOT NULL,
+      synced_at timestamptz NOT NULL)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const s = schemaOf(runner.connection.options);
+    await runner.query(`DROP TABLE "${s}".host_snapshots`);
+  }
+}
