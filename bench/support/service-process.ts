@@ -5,9 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerActions, type ActionDef } from '@powernode/contracts';
-import { RpcClient, connectNats, serviceCaller, type CallerRef } from '@powernode/service-kit';
-import type { TestPlatformEnv } from '@powernode/testing';
+import { dockerActions } from '@powernode/contracts';
+import { RpcClient, connectNats, serviceCaller } from '@powernode/service-kit';
+import { actionCaller, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
 
 /** A service running as a child process. */
 export interface ServiceProcess {
@@ -23,7 +23,7 @@ export interface GatewayProcess extends ServiceProcess {
 
 /** The docker-proxy child, reached over NATS as the gateway reaches it. */
 export interface DockerProxyProcess extends ServiceProcess {
-  call(action: ActionDef, input: unknown, options?: { caller?: string; roles?: string[] }): Promise<unknown>;
+  call: ActionCall;
 }
 
 /** Extra node flags for the children (e.g. `--cpu-prof`), from BENCH_CHILD_NODE_OPTIONS. */
@@ -107,11 +107,7 @@ export async function startDockerProxyProcess(platform: TestPlatformEnv, overrid
   }
   return {
     pid: child.pid!,
-    call: (action, input, options = {}) => {
-      const caller: CallerRef =
-        options.caller === undefined ? serviceCaller('test') : { account_id: options.caller, name: options.caller, roles: options.roles ?? ['admin'] };
-      return rpc.call(action, { input, caller });
-    },
+    call: actionCaller(rpc),
     destroy,
   };
 }

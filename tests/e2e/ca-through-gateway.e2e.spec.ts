@@ -26,14 +26,17 @@ describe('CA through the gateway', () => {
     const { body } = await postAction(gateway, 'platform_provisioning_status', {}, gateway.adminToken);
     expect(body.ca_adapter).toBe('LocalCaAdapter');
     expect(body.ca).toMatchObject({ reachable: true, can_sign: true, chain_valid: true });
-    // This platform runs no catalog, no handshake and no sdwan service.
+    // This platform runs no catalog, no handshake, no sdwan and no docker-proxy service.
     expect(body.services.map((s: { name: string; reachable: boolean }) => [s.name, s.reachable])).toEqual([
       ['gateway', true],
       ['ca', true],
       ['catalog', false],
       ['handshake', false],
       ['sdwan', false],
+      ['docker-proxy', false],
     ]);
+    // Without a docker-proxy there is no registry status to report, and the call still answers.
+    expect(body.registry).toMatchObject({ reachable: false, ready: false });
   });
 
   it('exports an operator cert over MCP for the calling operator, recorded with them as actor', async () => {
