@@ -40,6 +40,20 @@ export interface LogsQuery {
   timestamps: boolean;
 }
 
+/** An answer travels as one NATS message (1 MiB at most by default): logs keep their newest lines within this. */
+export const MAX_LOG_BYTES = 512 * 1024;
+
+/** The newest lines whose text fits in `maxBytes`, oldest first. */
+export function newestWithin(lines: LogLine[], maxBytes: number): { lines: LogLine[]; truncated: boolean } {
+  let bytes = 0;
+  let first = lines.length;
+  while (first > 0 && bytes + Buffer.byteLength(lines[first - 1]!.text) + 32 <= maxBytes) {
+    first -= 1;
+    bytes += Buffer.byteLength(lines[first]!.text) + 32;
+  }
+  return { lines: first === 0 ? lines : lines.slice(first), truncated: first > 0 };
+}
+
 const NOT_MODIFIED = 304;
 const isNotModified = (error: unknown) => (error as { statusCode?: number } | null)?.statusCode === NOT_MODIFIED;
 
@@ -126,14 +140,14 @@ export class DaemonOperations {
     return this.getContainer(ref);
   }
 
-  async containerLogs(query: LogsQuery): Promise<{ container_id: string; lines: LogLine[] }> {
+  async containerLogs(query: LogsQuery): Promise<{ container_id: string; lines: LogLine[]; truncated: boolean }> {
     const info = (await this.inspect(query.container_id)) as InspectedContainer & { Config: { Tty?: boolean } };
     const since = query.since === undefined ? undefined : typeof query.since === 'number' ? query.since : Math.floor(Date.parse(query.since) / 1000);
     const output = await this.call('container logs', (abortSignal) =>
       this.docker.getContainer(info.Id).logs({ stdout: true, stderr: true, follow: false, tail: query.tail, timestamps: query.timestamps, ...(since !== undefined ? { since } : {}), abortSignal }),
     );
     const buffer = Buffer.isBuffer(output) ? output : Buffer.from(String(output));
-    return { container_id: info.Id, lines: logLines(buffer, info.Config.Tty === true) };
+    return { container_id: info.Id, ...newestWithin(logLines(buffer, info.Config.Tty === true), MAX_LOG_BYTES) };
   }
 
   async deleteContainer(ref: string, force: boolean): Promise<{ id: string; name: string }> {

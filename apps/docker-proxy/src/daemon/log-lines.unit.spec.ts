@@ -31,3 +31,13 @@ describe(logLines.name, () => {
     expect(logLines(Buffer.alloc(0), false)).toEqual([]);
   });
 });
+
+describe('newestWithin', () => {
+  it('keeps the newest lines that fit, oldest first, and says when it left some out', async () => {
+    const { newestWithin } = await import('./daemon-operations.js');
+    const lines = ['a'.repeat(60), 'b'.repeat(60), 'c'.repeat(60)].map((text) => ({ stream: 'stdout' as const, text }));
+    expect(newestWithin(lines, 1_000)).toEqual({ lines, truncated: false });
+    expect(newestWithin(lines, 200)).toEqual({ lines: lines.slice(1), truncated: true });
+    expect(newestWithin(lines, 10)).toEqual({ lines: [], truncated: true });
+  });
+});

@@ -231,7 +231,12 @@ export const dockerContainerLogs = defineAction({
     since: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0)]).optional().describe('ISO time or unix seconds'),
     timestamps: z.boolean().default(false),
   }),
-  output: z.object({ container_id: z.string(), lines: z.array(z.object({ stream: z.enum(['stdout', 'stderr']), text: z.string() })) }),
+  output: z.object({
+    container_id: z.string(),
+    lines: z.array(z.object({ stream: z.enum(['stdout', 'stderr']), text: z.string() })),
+    /** True when the oldest lines were left out to keep the answer under 512 KiB (NATS carries at most 1 MiB). */
+    truncated: z.boolean(),
+  }),
 });
 
 export const dockerDeleteContainer = defineAction({
