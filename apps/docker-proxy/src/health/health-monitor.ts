@@ -8,6 +8,18 @@ import type { HostDirectory } from '../hosts/host-directory.js';
 import type { HealthBook } from './health-book.js';
 
 const ACTOR = 'service:docker-proxy';
+/**
+ * A handshake under way (a certificate renewal: wants_cert, then wants_config and a planned dockerd restart, then
+ * ready, which the handshake verifies itself) is left to the handshake, for this long after its last step; an
+ * agent that stalls mid-way is probed again after it.
+ */
+const HANDSHAKE_GRACE_MS = 120_000;
+
+/** Whether a round skips this host: it is walking the runtime handshake right now. */
+export function inHandshake(state: Pick<DockerHostState, 'phase' | 'updatedAt'>, now: number): boolean {
+  if (state.phase !== 'wants_cert' && state.phase !== 'wants_config') return false;
+  return state.updatedAt !== null && now - Date.parse(state.updatedAt) < HANDSHAKE_GRACE_MS;
+}
 /** Hosts probed at once in one round. */
 const PARALLEL = 16;
 
@@ -33,7 +45,8 @@ export interface ProbeOutcome {
  * Probes every provisioned host's daemon (TLS /_ping, then /info) each interval, counts failures in a row, and
  * records only transitions: the first failure → host.unreachable (disconnected), the errorAfter-th → host.unreachable
  * (error), the next good probe → host.connected, from whichever status (error is not sticky). A host
- * that is no longer probed (stopped, decommissioned) loses its pooled connection.
+ * that is no longer probed (stopped, decommissioned) loses its pooled connection; one walking the handshake
+ * (a certificate renewal restarts dockerd on purpose) is skipped for a while.
  */
 export class HealthMonitor {
   private timer?: NodeJS.Timeout;
@@ -115,7 +128,8 @@ export class HealthMonitor {
     const probed = await this.directory.probed();
     const ids = new Set(probed.map((h) => h.hostId));
     for (const hostId of this.pool.hosts()) if (!ids.has(hostId)) this.pool.drop(hostId);
-    const queue = [...probed];
+    const now = Date.now();
+    const queue = probed.filter((host) => !inHandshake(host, now));
     const worker = async () => {
       for (let host = queue.shift(); host && !this.stopped; host = queue.shift()) {
         await this.probe(host).catch((error: unknown) => this.logger.warn({ err: error, host_id: host.hostId }, 'could not record a probe'));
