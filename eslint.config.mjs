@@ -33,6 +33,8 @@ const SCOPE_DEPS = {
   'scope:handshake': ['scope:handshake', 'scope:shared'],
   'scope:sdwan': ['scope:sdwan', 'scope:shared'],
   'scope:docker-proxy': ['scope:docker-proxy', 'scope:shared'],
+  'scope:cli': ['scope:cli', 'scope:shared'],
+  'scope:tutorial': ['scope:tutorial', 'scope:shared'],
   'scope:shared': ['scope:shared'],
 };
 

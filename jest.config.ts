@@ -11,7 +11,7 @@ const config: Config = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false, module: { type: 'es6' } }] },
   moduleNameMapper: {
-    '^@powernode/(contracts|eventstore|service-kit|service-runtime|testing|pki|wireguard|registry|docker-host)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@powernode/(contracts|eventstore|service-kit|service-runtime|testing|pki|wireguard|registry|docker-host|netns)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 60_000,

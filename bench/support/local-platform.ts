@@ -12,7 +12,7 @@ import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powern
 import { AgentProcess, buildAgent } from '../../apps/agent/src/testing/agent-process.js';
 import { startTestCa, type TestCa } from '../../apps/ca/src/testing/test-ca.js';
 import { catalogEnv } from '../../apps/catalog/src/config.js';
-import { createAddressPlan, gatewayAddresses } from '../../apps/catalog/src/providers/local/address-plan.js';
+import { createAddressPlan, gatewayAddresses } from '@powernode/netns';
 import { localProviderOverrides, startTestCatalog, type TestCatalog } from '../../apps/catalog/src/testing/test-catalog.js';
 import { startPlatformRegistry } from '../../apps/docker-proxy/src/registry/platform-registry.js';
 import { startTestDockerProxy, type TestDockerProxy } from '../../apps/docker-proxy/src/testing/test-docker-proxy.js';

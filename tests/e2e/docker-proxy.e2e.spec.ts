@@ -13,9 +13,7 @@ import { eventually } from '@powernode/testing';
 import { ensureInterface, parseWgQuick, removeInterface } from '@powernode/wireguard';
 import { startLocalPlatform, type LocalPlatform } from '../../bench/support/local-platform.js';
 import { provisionTwoNetworkFleet, type FleetName } from '../../bench/support/two-network-fleet.js';
-import { addressesFor, createAddressPlan } from '../../apps/catalog/src/providers/local/address-plan.js';
-import { namesFor } from '../../apps/catalog/src/providers/local/names.js';
-import { createUnderlay, deleteUnderlay } from '../../apps/catalog/src/providers/local/underlay.js';
+import { addressesFor, createAddressPlan, createUnderlay, deleteUnderlay, namesFor } from '@powernode/netns';
 import { httpGetFrom } from '../../libs/wireguard/src/testing/netns-lab.js';
 
 const run = promisify(execFile);

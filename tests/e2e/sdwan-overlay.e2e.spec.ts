@@ -10,9 +10,7 @@ import { catalogActions, sdwanActions } from '@powernode/contracts';
 import { eventually } from '@powernode/testing';
 import { ensureInterface, generateWireguardKeyPair, interfaceStatus, parseWgQuick, removeInterface } from '@powernode/wireguard';
 import { startLocalPlatform, type LocalPlatform } from '../../bench/support/local-platform.js';
-import { addressesFor, createAddressPlan } from '../../apps/catalog/src/providers/local/address-plan.js';
-import { namesFor } from '../../apps/catalog/src/providers/local/names.js';
-import { createUnderlay, deleteUnderlay } from '../../apps/catalog/src/providers/local/underlay.js';
+import { addressesFor, createAddressPlan, createUnderlay, deleteUnderlay, namesFor } from '@powernode/netns';
 import { connectFrom, serveIn } from '../../libs/wireguard/src/testing/netns-lab.js';
 
 const APP_PORT = 7_000;

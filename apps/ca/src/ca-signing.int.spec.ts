@@ -98,6 +98,9 @@ describe('CA signing', () => {
     const lifetime = new Date(cert.validTo).getTime() - Date.now();
     expect(lifetime).toBeLessThanOrEqual(2 * 3600 * 1000 + 1000);
     expect(generated.ca_pem).toContain('BEGIN CERTIFICATE');
+    // The file the Docker CLI presents: the leaf, then the intermediate that issued it (dockerd trusts only the root).
+    const [, intermediate] = generated.cert_pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) as string[];
+    expect(cert.checkIssued(new X509Certificate(intermediate!))).toBe(true);
 
     const withCsr = await sut.call(caActions.dockerExportOperatorCert, { csr_pem: await csr('someone-else') }, { caller: 'bob' });
     expect(new X509Certificate(withCsr.cert_pem).subject).toBe('CN=bob');

@@ -70,7 +70,8 @@ export class CaService {
       serial: signed.serial,
       not_after: signed.not_after,
       ca_pem: signed.chain_pem.join(''),
-      cert_pem: signed.cert_pem,
+      // With its intermediate: dockerd trusts the platform root only, and the Docker CLI presents what this file holds.
+      cert_pem: [signed.cert_pem, ...signed.chain_pem.slice(0, -1)].map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join(''),
       ...(keyPem ? { key_pem: keyPem } : {}),
     };
   }

@@ -81,7 +81,7 @@ export const dockerExportOperatorCert = defineAction({
     serial: z.string(),
     not_after: z.string(),
     ca_pem: z.string().describe('save as ~/.powernode/operator-ca.pem'),
-    cert_pem: z.string().describe('save as ~/.powernode/operator-cert.pem'),
+    cert_pem: z.string().describe('the certificate followed by its intermediate; save as ~/.powernode/operator-cert.pem'),
     key_pem: z.string().optional().describe('save as ~/.powernode/operator-key.pem (mode 0600); only when no CSR was given'),
   }),
 });

@@ -1,5 +1,4 @@
-import type { GatewayAddresses } from './address-plan.js';
-import { ip, ipFailedWith, ipTolerating } from './ip.js';
+import { ip, ipFailedWith, ipTolerating, type GatewayAddresses } from '@powernode/netns';
 
 const GONE = /does not exist|Cannot find device/i;
 const NO_DUMMY = /Unknown device type/i;

@@ -1,8 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { InstanceAddresses, InstanceNames } from '@powernode/netns';
 import type { AgentCommand } from './agent-process.js';
-import type { InstanceAddresses } from './address-plan.js';
-import type { InstanceNames } from './names.js';
 
 /** What the provider remembers about one instance, in `<stateDir>/instance.json` (0600: env may hold a bootstrap token). */
 export interface InstanceRecord {

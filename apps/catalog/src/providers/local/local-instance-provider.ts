@@ -1,16 +1,31 @@
 import type { ChildProcess } from 'node:child_process';
 import { PlatformError } from '@powernode/contracts';
 import { KeyedLock, type Logger } from '@powernode/service-kit';
+import {
+  addressesFor,
+  assertInstanceId,
+  assertPrefix,
+  createAddressPlan,
+  createUnderlay,
+  deleteUnderlay,
+  gatewayAddresses,
+  gatewayNameOf,
+  indexOfAddress,
+  listLinks,
+  lowestFreeIndex,
+  namesFor,
+  namespaceExists,
+  namespacePids,
+  underlayIntact,
+  type AddressPlan,
+  type GatewayAddresses,
+} from '@powernode/netns';
 import type { InstanceProvider, InstanceSpec, ProvisionedInstance } from '../instance-provider.js';
-import { addressesFor, createAddressPlan, gatewayAddresses, indexOfAddress, lowestFreeIndex, type AddressPlan, type GatewayAddresses } from './address-plan.js';
 import { isAgentProcess, startAgent, stopProcesses } from './agent-process.js';
 import { removeDockerLeftovers } from './docker-leftovers.js';
 import { deleteGateway, ensureGateway } from './gateway.js';
-import { listLinks, namespaceExists, namespacePids } from './ip.js';
-import { assertInstanceId, assertPrefix, gatewayNameOf, namesFor } from './names.js';
 import { agentStateDirOf, dockerRootOf, readAllRecords, readPid, readRecord, removeStateDir, stateDirOf, writePid, writeRecord, type InstanceRecord } from './instance-state.js';
 import { sweepLeftovers } from './sweep.js';
-import { createUnderlay, deleteUnderlay, underlayIntact } from './underlay.js';
 import { removeStaleWireguardSockets } from './wireguard-sockets.js';
 
 export interface LocalInstanceProviderOptions {

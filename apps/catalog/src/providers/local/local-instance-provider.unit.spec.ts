@@ -1,6 +1,6 @@
 import { createLogger } from '@powernode/service-kit';
+import { namesFor } from '@powernode/netns';
 import { LocalInstanceProvider } from './local-instance-provider.js';
-import { namesFor } from './names.js';
 
 describe(LocalInstanceProvider.name, () => {
   const logger = createLogger('local-provider-unit', 'silent');

@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Logger } from '@powernode/service-kit';
+import { escapeRegExp, ipTolerating, listLinks, listNamespaces, namespacePids } from '@powernode/netns';
 import { stopProcesses } from './agent-process.js';
-import { ipTolerating, listLinks, listNamespaces, namespacePids } from './ip.js';
-import { escapeRegExp } from './names.js';
 
 const GONE = /does not exist|Cannot find device|No such file or directory/i;
 
