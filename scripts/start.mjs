@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm start`: install if needed, check NATS and PostgreSQL, build, then supervise every platform service.
+// `npm start`: install if needed (npm packages; as root, the Debian packages local instances need), check NATS and
+// PostgreSQL, build, then supervise every platform service.
 // Only node: built-ins are imported statically; packages load after `npm ci` may have run.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,6 +139,37 @@ async function preflight() {
   log(`NATS ok (${natsUrl}), PostgreSQL ok (${redact(dbUrl)})`);
 }
 
+/** Debian packages the local platform runs: WireGuard (userspace), dockerd for instances, the image registry and its seed. */
+const SYSTEM_PACKAGES = ['wireguard-go', 'wireguard-tools', 'iproute2', 'docker.io', 'docker-registry', 'busybox-static'];
+
+/**
+ * As root with the local provider on a Debian machine: installs what is missing (as CI does), without letting a package
+ * start its daemon (a dockerd in the root namespace sets the FORWARD policy to DROP and breaks the instances' underlay).
+ * Otherwise only says what is missing.
+ */
+function installSystemPackages() {
+  if (env('INSTANCE_PROVIDER') !== 'local' || spawnSync('dpkg-query', ['--version']).status !== 0) return;
+  const missing = SYSTEM_PACKAGES.filter((name) => !debianPackageInstalled(name));
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    log(`missing Debian packages ${missing.join(', ')} (as root: apt-get install ${missing.join(' ')}); local instances need them`);
+    return;
+  }
+  log(`installing ${missing.join(', ')}`);
+  const guard = '/usr/sbin/policy-rc.d';
+  const guarded = !existsSync(guard);
+  if (guarded) writeFileSync(guard, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+    if (!apt(['install', '-y', '-q', '--no-install-recommends', ...missing]) && !(apt(['update', '-q']) && apt(['install', '-y', '-q', '--no-install-recommends', ...missing]))) {
+      console.error(`[start] could not install ${missing.join(', ')} with apt-get; install them and run npm start again`);
+      process.exit(1);
+    }
+  } finally {
+    if (guarded) rmSync(guard, { force: true });
+  }
+}
+
 /** Whether a Debian package is installed (dpkg-query); false where there is no dpkg. */
 function debianPackageInstalled(name) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
@@ -169,6 +201,7 @@ function platformRegistryEnv() {
 async function main() {
   if (!existsSync(path.join(root, 'node_modules'))) run('npm', ['ci']);
   await preflight();
+  installSystemPackages();
   platformRegistryEnv();
   run('npm', ['run', 'build']);
 
