@@ -8,6 +8,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { X509Crl } from '@peculiar/x509';
 import { dockerActions } from '@powernode/contracts';
+import type { z } from 'zod';
 import { normalizeSerial } from '@powernode/pki';
 import { eventually } from '@powernode/testing';
 import { ensureInterface, parseWgQuick, removeInterface } from '@powernode/wireguard';
@@ -18,14 +19,7 @@ import { httpGetFrom } from '../../libs/wireguard/src/testing/netns-lab.js';
 
 const run = promisify(execFile);
 
-interface Host {
-  id: string;
-  node_instance_id: string;
-  api_endpoint?: string;
-  status: string;
-  version?: string;
-  consecutive_failures: number;
-}
+type Host = z.output<typeof dockerActions.dockerHost>;
 
 interface EventSummary {
   kind: string;

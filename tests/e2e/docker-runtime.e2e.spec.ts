@@ -5,7 +5,8 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { connect as tlsConnect } from 'node:tls';
-import { caActions, DOCKER_ONBOARDING_KINDS, dockerHostIdOf } from '@powernode/contracts';
+import { caActions, DOCKER_ONBOARDING_KINDS, dockerHostIdOf, handshakeActions } from '@powernode/contracts';
+import type { z } from 'zod';
 import { buildCsr, exportPrivateKeyPem, generateKeyPair, normalizeSerial } from '@powernode/pki';
 import { eventually } from '@powernode/testing';
 import Docker from 'dockerode';
@@ -19,15 +20,7 @@ const run = promisify(execFile);
 /** Daemon certificates live 2 minutes here, so the agent renews one (at 2/3) while the test watches. */
 const DAEMON_CERT_TTL_S = 120;
 
-interface Host {
-  id: string;
-  node_instance_id: string;
-  api_endpoint?: string;
-  status: string;
-  version?: string;
-  phase: string;
-  certificate?: { serial: string; not_after: string };
-}
+type Host = z.output<typeof handshakeActions.managedDockerHost>;
 
 describe('the docker runtime on real local instances (tutorial Steps 1–3)', () => {
   const servers: ChildProcess[] = [];

@@ -1,13 +1,10 @@
+import type { dockerActions } from '@powernode/contracts';
+import type { z } from 'zod';
 import type { Step, StepContext } from './tutorial-context.js';
 import { waitFor } from './wait.js';
 
-interface Host {
-  id: string;
-  node_instance_id: string;
-  api_endpoint?: string;
-  status: string;
-  version?: string;
-}
+/** A host as docker_list_hosts answers (the tutorial's shape, from the action table). */
+type Host = z.output<typeof dockerActions.dockerHost>;
 
 interface EventSummary {
   kind: string;

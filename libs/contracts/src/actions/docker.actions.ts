@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOCKER_HOST_STATUSES, hostId } from '../events/docker.events.js';
-import { defineAction } from './action.js';
+import { defineAction, type ActionDef } from './action.js';
 import { managedDockerHost } from './handshake.actions.js';
 
 // The docker_* actions (DESIGN §7): the platform drives each managed dockerd over the overlay with its own
@@ -13,6 +13,13 @@ const DAEMON_CALL_MS = 45_000;
 const MAX_STOP_S = 600;
 /** A pull may take 10 minutes (and fails after 90 s without progress). */
 const PULL_MS = 11 * 60_000;
+
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/** A docker-proxy row: answered by the docker-proxy, whose callers wait as long as a daemon call may take. */
+function proxyAction<I extends ObjectSchema, O extends ObjectSchema>(def: Omit<ActionDef<I, O>, 'service'>): ActionDef<I, O> {
+  return defineAction({ timeoutMs: DAEMON_CALL_MS, ...def, service: 'docker-proxy' });
+}
 
 const optionalHost = z.object({
   host_id: hostId.optional().describe('host-<uuid>; may be omitted when exactly one host is connected'),
@@ -103,33 +110,27 @@ const hostSnapshot = z.object({
   synced_at: z.string().optional(),
 });
 
-export const dockerListHosts = defineAction({
+export const dockerListHosts = proxyAction({
   name: 'docker_list_hosts',
   description: 'Managed Docker hosts with their health: connected, disconnected, error (5 failed probes in a row) or maintenance.',
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_read',
   mutating: false,
   input: z.object({ status: z.enum(DOCKER_HOST_STATUSES).optional() }),
   output: z.object({ hosts: z.array(dockerHost) }),
 });
 
-export const dockerGetHost = defineAction({
+export const dockerGetHost = proxyAction({
   name: 'docker_get_host',
   description: 'One Docker host with the containers and images its last sync saw.',
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_read',
   mutating: false,
   input: optionalHost,
   output: hostSnapshot,
 });
 
-export const dockerTestHost = defineAction({
+export const dockerTestHost = proxyAction({
   name: 'docker_test_host',
   description: "Probe a host's daemon now (TLS /_ping and /info over the overlay) and record the health transition, if any.",
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_read',
   mutating: false,
   input: optionalHost,
@@ -145,45 +146,37 @@ export const dockerTestHost = defineAction({
   }),
 });
 
-export const dockerSyncHost = defineAction({
+export const dockerSyncHost = proxyAction({
   name: 'docker_sync_host',
   description: "Read a host's containers and images from its daemon now and keep them as the host's last-synced lists.",
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_read',
   mutating: false,
   input: optionalHost,
   output: hostSnapshot,
 });
 
-export const dockerListContainers = defineAction({
+export const dockerListContainers = proxyAction({
   name: 'docker_list_containers',
   description: 'Containers on a host, live from its daemon (all of them, stopped ones too, unless all is false).',
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_read',
   mutating: false,
   input: optionalHost.extend({ all: z.boolean().default(true) }),
   output: z.object({ containers: z.array(containerSummary) }),
 });
 
-export const dockerGetContainer = defineAction({
+export const dockerGetContainer = proxyAction({
   name: 'docker_get_container',
   description: 'One container, live from its daemon.',
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_read',
   mutating: false,
   input: optionalHost.extend({ container_id: containerRef }),
   output: z.object({ container: containerDetail }),
 });
 
-export const dockerCreateContainer = defineAction({
+export const dockerCreateContainer = proxyAction({
   name: 'docker_create_container',
   description:
     "Create a container; published ports bind to the host's overlay /128 only. With detach: true it is started and returned running. Privileged settings and raw params need system.docker_privileged.",
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_operate',
   mutating: true,
   input: optionalHost.extend({
@@ -202,10 +195,9 @@ export const dockerCreateContainer = defineAction({
 });
 
 const containerAction = (name: string, description: string) =>
-  defineAction({
+  proxyAction({
     name,
     description,
-    service: 'docker-proxy',
     // stop and restart wait up to timeout_s for the container before the daemon kills it
     timeoutMs: DAEMON_CALL_MS + MAX_STOP_S * 1000,
     permission: 'system.docker_operate',
@@ -218,11 +210,9 @@ export const dockerStartContainer = containerAction('docker_start_container', 'S
 export const dockerStopContainer = containerAction('docker_stop_container', 'Stop a container (SIGTERM, then SIGKILL after timeout_s, 10 by default).');
 export const dockerRestartContainer = containerAction('docker_restart_container', 'Restart a container.');
 
-export const dockerContainerLogs = defineAction({
+export const dockerContainerLogs = proxyAction({
   name: 'docker_container_logs',
   description: "A container's recent output (stdout and stderr), oldest line first.",
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_read',
   mutating: false,
   input: optionalHost.extend({
@@ -239,32 +229,27 @@ export const dockerContainerLogs = defineAction({
   }),
 });
 
-export const dockerDeleteContainer = defineAction({
+export const dockerDeleteContainer = proxyAction({
   name: 'docker_delete_container',
   description: 'Delete a container (force: stop it first if it runs).',
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_operate',
   mutating: true,
   input: optionalHost.extend({ container_id: containerRef, force: z.boolean().default(false) }),
   output: z.object({ container_id: z.string(), deleted: z.literal(true) }),
 });
 
-export const dockerListImages = defineAction({
+export const dockerListImages = proxyAction({
   name: 'docker_list_images',
   description: 'Images on a host, live from its daemon.',
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_read',
   mutating: false,
   input: optionalHost,
   output: z.object({ images: z.array(imageSummary) }),
 });
 
-export const dockerPullImage = defineAction({
+export const dockerPullImage = proxyAction({
   name: 'docker_pull_image',
   description: 'Pull an image onto a host (image: "repo:tag", or image + tag); progress goes to the event watch as system.docker.image.pull_progress.',
-  service: 'docker-proxy',
   timeoutMs: PULL_MS,
   permission: 'system.docker_operate',
   mutating: true,
@@ -272,11 +257,9 @@ export const dockerPullImage = defineAction({
   output: z.object({ image: imageSummary }),
 });
 
-export const dockerDeleteImage = defineAction({
+export const dockerDeleteImage = proxyAction({
   name: 'docker_delete_image',
   description: 'Delete an image from a host by id or repository tag.',
-  service: 'docker-proxy',
-  timeoutMs: DAEMON_CALL_MS,
   permission: 'system.docker_operate',
   mutating: true,
   input: optionalHost.extend({ image_id: z.string().min(1).max(512), force: z.boolean().default(false) }),
