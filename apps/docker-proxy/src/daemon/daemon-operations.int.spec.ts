@@ -49,7 +49,9 @@ async function startDockerdWith(lab: NetnsDockerdLab, extra: Record<string, unkn
 describe(DaemonOperations.name, () => {
   const lab = new NetnsDockerdLab();
   // A ULA /128 of our own on the namespace's lo stands in for the host's overlay address.
-  const overlay = `fd${randomBytes(1).toString('hex')}:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::2`;
+  // Spelt as the platform spells addresses (no leading zeros), so expectations can compare strings.
+  const group = () => randomBytes(2).readUInt16BE(0).toString(16);
+  const overlay = `fd${randomBytes(1).toString('hex')}:${group()}:${group()}::2`;
   const hostId = `host-${randomUUID()}`;
   let registry: RunningRegistry | undefined;
   let image: ImageArtifact;

@@ -8,7 +8,7 @@ import { summaryOfInspectedImage, summaryOfListedImage, type ImageSummary } from
 import { readJsonLines } from './json-lines.js';
 import { logLines, type LogLine } from './log-lines.js';
 import { foldPull, initialPullState, ProgressThrottle, pullMessageError, pullProgressOf, type PullMessage, type PullProgress } from './pull-progress.js';
-import { unpublishedPorts } from './unpublished-ports.js';
+import { canonicalIp, unpublishedPorts } from './unpublished-ports.js';
 
 export interface DaemonHost {
   id: string;
@@ -59,6 +59,7 @@ const isNotModified = (error: unknown) => (error as { statusCode?: number } | nu
 
 /** The docker_* operations on one managed dockerd, answering in the contracts' shapes; every call has a deadline. */
 export class DaemonOperations {
+  private readonly host: DaemonHost;
   private readonly pullTimeoutMs: number;
   private readonly pullStallMs: number;
   private readonly progressIntervalMs: number;
@@ -66,10 +67,12 @@ export class DaemonOperations {
 
   constructor(
     private readonly docker: Docker,
-    private readonly host: DaemonHost,
+    host: DaemonHost,
     private readonly timeoutMs: number,
     options: DaemonOperationsOptions = {},
   ) {
+    // Ports bind, and are checked against, the overlay spelt one way.
+    this.host = { id: host.id, overlay: canonicalIp(host.overlay) };
     this.pullTimeoutMs = options.pullTimeoutMs ?? 600_000;
     this.pullStallMs = options.pullStallMs ?? 3 * timeoutMs;
     this.progressIntervalMs = options.progressIntervalMs ?? 1_000;

@@ -1,4 +1,14 @@
+import { normalizeIp } from '@powernode/pki';
 import type { InspectedContainer } from './container-view.js';
+
+/** One spelling per address (dockerd prints `fd00:a::1` for `fd00:0a::1`); anything that is no IP stays as it is. */
+export function canonicalIp(text: string): string {
+  try {
+    return normalizeIp(text);
+  } catch {
+    return text;
+  }
+}
 
 /**
  * The port bindings a running container asked for (HostConfig.PortBindings) that dockerd did not set up
@@ -11,7 +21,7 @@ export function unpublishedPorts(info: InspectedContainer): string[] {
   const missing: string[] = [];
   for (const [key, bindings] of Object.entries(wanted)) {
     for (const binding of bindings ?? []) {
-      const bound = (actual[key] ?? []).some((candidate) => candidate.HostIp === binding.HostIp && candidate.HostPort === binding.HostPort);
+      const bound = (actual[key] ?? []).some((candidate) => canonicalIp(candidate.HostIp) === canonicalIp(binding.HostIp) && candidate.HostPort === binding.HostPort);
       if (!bound) missing.push(`[${binding.HostIp}]:${binding.HostPort}->${key}`);
     }
   }
