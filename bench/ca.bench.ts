@@ -9,43 +9,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caActions } from '@powernode/contracts';
-import { buildCsr, createCaHierarchy, generateKeyPair, issueCertificate } from '@powernode/pki';
+import { buildCsr, generateKeyPair } from '@powernode/pki';
 import { RpcClient, collectStatus, connectNats, serviceCaller } from '@powernode/service-kit';
 import { dropTestPlatform, eventually, testPlatformEnv } from '@powernode/testing';
+import { rawIssuer, timed } from './support/raw-issuance.js';
 
 const CERTS = 3_000;
-const CONCURRENCY = 64;
-
-async function timed(count: number, one: () => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < count) await one();
-    }),
-  );
-  return count / (Number(process.hrtime.bigint() - started) / 1e9);
-}
-
-/** Raw issuance: the same library, key type and extensions, no service around it. */
-async function rawIssuer() {
-  const now = new Date();
-  const day = new Date(now.getTime() + 86_400_000);
-  const ca = await createCaHierarchy({ rootCommonName: 'bench root', intermediateCommonName: 'bench issuing', notBefore: now, rootNotAfter: day, intermediateNotAfter: day });
-  const issuer = { certificatePem: ca.intermediate.certificatePem, privateKey: ca.intermediateKeys.privateKey };
-  const leaf = await generateKeyPair();
-  return () =>
-    issueCertificate({
-      issuer,
-      subjectPublicKey: leaf.publicKey,
-      commonName: 'bench-instance',
-      dnsNames: [],
-      ipAddresses: [],
-      extendedKeyUsages: ['clientAuth'],
-      notBefore: new Date(),
-      notAfter: new Date(Date.now() + 86_400_000),
-    });
-}
 
 const platform = testPlatformEnv();
 const stateDir = await mkdtemp(join(tmpdir(), 'powernode-bench-ca-'));
@@ -91,7 +60,7 @@ try {
   console.log(`raw issueCertificate (in-process, Ed25519)      ${fmt(best.raw)} certs/s`);
   console.log(`CA service ca_sign, 1 replica                   ${fmt(best.service_1)} certs/s   (${(best.service_1 / best.raw).toFixed(2)}x raw)`);
   console.log(`CA service ca_sign, 2 replicas                  ${fmt(best.service_2)} certs/s   (${(best.service_2 / best.raw).toFixed(2)}x raw)`);
-  console.log(`(${CONCURRENCY} requests in flight, ${CERTS} per round, best of 2; every signature verified, every issuance an event)\n`);
+  console.log(`(64 requests in flight, ${CERTS} per round, best of 2; every signature verified, every issuance an event)\n`);
   const r = Math.round;
   console.log(`RESULT ca service_1=${r(best.service_1)} service_2=${r(best.service_2)} raw=${r(best.raw)} ratio=${(best.service_1 / best.raw).toFixed(2)}`);
 } finally {

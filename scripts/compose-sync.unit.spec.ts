@@ -11,13 +11,16 @@ import { z } from 'zod';
 import { DEFAULT_STATE_DIR } from '../apps/agent/src/cli-args.js';
 import { hubEnv } from '../apps/agent/src/hub/hub-config.js';
 import { sdwanEnv } from '../apps/sdwan/src/config.js';
-import { PLATFORM_ENV, SERVICES, defaultFor } from './services.mjs';
+import { PLATFORM_ENV, SERVICES, defaultFor, parseReplicas, replicasVariable } from './services.mjs';
 
 interface ComposeService {
   image?: string;
   command?: string[] | string;
   build?: { context?: string; dockerfile?: string; args?: Record<string, string> };
   environment?: Record<string, string | number | null>;
+  container_name?: string;
+  deploy?: { replicas?: string | number };
+  ports?: Array<string | { published?: string | number }>;
 }
 
 const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
@@ -81,6 +84,18 @@ describe('docker-compose.yml', () => {
       expect(unknown).toEqual([]);
     });
 
+    it(service.singleton ? 'is not scalable (one per machine)' : 'scales with <NAME>_REPLICAS, default 1, under compose-chosen names', () => {
+      expect(sut.container_name).toBeUndefined();
+      if (service.singleton) expect(sut.deploy?.replicas).toBeUndefined();
+      else expect(sut.deploy?.replicas).toBe(`\${${replicasVariable(service)}:-1}`);
+    });
+
+    it('publishes no fixed host port a second replica would clash on', () => {
+      // Scalable services take each host port from a *_PUBLISH variable (a range when scaled); the singleton may fix its own.
+      const fixed = (sut.ports ?? []).map((p) => (typeof p === 'string' ? p : String(p.published ?? ''))).filter((p) => p.includes(':') && !p.startsWith('${'));
+      expect(service.singleton ? [] : fixed).toEqual([]);
+    });
+
     it('uses the shared defaults for everything that is not an address or path', () => {
       const differing = service.env
         .filter((v) => !PLATFORM_ENV[v]?.perDeployment)
@@ -101,6 +116,25 @@ describe('scripts/services.mjs', () => {
     const service = SERVICES.find((s) => s.name === name);
     expect(service).toBeDefined();
     expect([...(service?.env ?? [])].sort()).toEqual(Object.keys(CONFIG_SCHEMAS[name].shape).sort());
+  });
+
+  it('reads replica counts: all=N for every scalable service, names override, later specs win', () => {
+    expect(parseReplicas([undefined])).toEqual(Object.fromEntries(SERVICES.map((s) => [s.name, 1])));
+    const counts = parseReplicas(['all=2, catalog=1', 'handshake=3']);
+    expect(counts).toMatchObject({ gateway: 2, ca: 2, catalog: 1, handshake: 3, sdwan: 2, 'docker-proxy': 2, hub: 1 });
+    expect(parseReplicas(['gateway=2', 'all=3']).gateway).toBe(3);
+    expect(parseReplicas(['hub=1']).hub).toBe(1);
+  });
+
+  it.each([
+    ['nope=2', /unknown service "nope"/],
+    ['gateway=0', /positive integer/],
+    ['gateway=-1', /positive integer/],
+    ['gateway=1.5', /positive integer/],
+    ['gateway', /not name=N/],
+    ['all=2,hub=2', /hub runs once per machine/],
+  ])('refuses the replica counts %s', (spec, message) => {
+    expect(() => parseReplicas([spec])).toThrow(message);
   });
 
   it('has a config schema for every service', () => {

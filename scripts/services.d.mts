@@ -13,6 +13,8 @@ export interface ServiceDef {
   args?: string[];
   /** Runs only as root (npm start skips it otherwise). */
   needsRoot?: boolean;
+  /** At most one process per machine (the hub: one WireGuard peer); not run through scripts/replicas.mjs. */
+  singleton?: boolean;
   env: string[];
 }
 
@@ -21,3 +23,5 @@ export declare const SERVICES: ServiceDef[];
 export declare const ENV_DEFAULTS: Record<string, string>;
 export declare function defaultFor(service: ServiceDef, name: string): string | undefined;
 export declare function serviceEnv(service: ServiceDef, env?: NodeJS.ProcessEnv): Record<string, string>;
+export declare function parseReplicas(specs: Array<string | undefined>, services?: ServiceDef[]): Record<string, number>;
+export declare function replicasVariable(service: ServiceDef): string;

@@ -251,7 +251,8 @@ const BASE_ENV = [
 ];
 
 /**
- * The platform services `npm start` supervises and docker-compose.yml runs, one container each.
+ * The platform services `npm start` supervises and docker-compose.yml runs, one container each; every one but a
+ * `singleton` runs as N replicas (npm start: scripts/replicas.mjs workers; compose: `<NAME>_REPLICAS` containers).
  * `entry` is relative to the repo root after `npm run build` (`args` follow it); `env` lists every variable the service reads.
  */
 export const SERVICES = [
@@ -327,9 +328,44 @@ export const SERVICES = [
     entry: 'dist/apps/agent/src/main.js',
     args: ['--role', 'platform'],
     needsRoot: true,
+    // One WireGuard peer per machine (its interfaces and UDP ports): never more than one process.
+    singleton: true,
     env: ['NATS_URL', 'RPC_SUBJECT_PREFIX', 'EVENT_SUBJECT_PREFIX', 'PLATFORM_SERVICE_TOKEN', 'POWERNODE_HUB_INTERVAL_S', 'POWERNODE_HUB_ENDPOINT', 'POWERNODE_AGENT_STATE_DIR'],
   },
 ];
+
+/** The docker-compose variable holding a service's replica count: `docker-proxy` → `DOCKER_PROXY_REPLICAS`. */
+export function replicasVariable(service) {
+  return `${service.name.toUpperCase().replace(/-/g, '_')}_REPLICAS`;
+}
+
+/**
+ * Replica counts per service from `name=N,...` specs (`POWERNODE_REPLICAS`, then `npm start -- --replicas`; later specs
+ * win, and within one spec `all=N` applies before the named entries). Every service starts at 1; `all` skips singletons.
+ * Throws an Error naming the problem for an unknown service, a count that is not a positive integer, or more than one
+ * replica of a singleton.
+ */
+export function parseReplicas(specs, services = SERVICES) {
+  const counts = Object.fromEntries(services.map((service) => [service.name, 1]));
+  for (const spec of specs) {
+    if (spec === undefined || spec.trim() === '') continue;
+    const entries = spec.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+      const match = /^([^=\s]+)=(.*)$/.exec(part);
+      if (!match) throw new Error(`replica count ${JSON.stringify(part)} is not name=N`);
+      const [, name, value] = match;
+      if (!/^[1-9][0-9]*$/.test(value)) throw new Error(`replica count for ${name} must be a positive integer, got ${JSON.stringify(value)}`);
+      if (name !== 'all' && !(name in counts)) throw new Error(`unknown service ${JSON.stringify(name)} in replica counts (services: ${services.map((s) => s.name).join(', ')}, or all)`);
+      const service = services.find((s) => s.name === name);
+      if (service?.singleton && value !== '1') throw new Error(`${name} runs once per machine (one WireGuard peer); it cannot have ${value} replicas`);
+      return [name, Number(value)];
+    });
+    for (const [name, count] of entries) {
+      if (name === 'all') for (const service of services) if (!service.singleton) counts[service.name] = count;
+    }
+    for (const [name, count] of entries) if (name !== 'all') counts[name] = count;
+  }
+  return counts;
+}
 
 /** A variable's default for one service: DATABASE_SCHEMA is the service's own name (`-` → `_`), the rest are shared. */
 export function defaultFor(service, name) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: install if needed (npm packages; as root, the Debian packages local instances need), check NATS and
 // PostgreSQL, build, then supervise every platform service.
+//   npm start -- --replicas handshake=2,docker-proxy=2     (or POWERNODE_REPLICAS=all=2; the flag wins per service)
+// runs those services as N node:cluster workers each (scripts/replicas.mjs); the hub is always one.
 // Only node: built-ins are imported statically; packages load after `npm ci` may have run.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +10,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENV_DEFAULTS, SERVICES } from './services.mjs';
+import { ENV_DEFAULTS, SERVICES, parseReplicas } from './services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -198,7 +200,30 @@ function platformRegistryEnv() {
   if (process.env.PLATFORM_REGISTRY_ADDR) log(`platform registry: https://${process.env.PLATFORM_REGISTRY_ADDR} (storage ${process.env.PLATFORM_REGISTRY_DIR})`);
 }
 
+const USAGE = 'usage: npm start [-- --replicas <service>=<N>[,<service>=<N>...]]   (also POWERNODE_REPLICAS=...; `all=<N>` for every service)';
+
+/** Replica counts from POWERNODE_REPLICAS and `--replicas` (repeatable); exits 2 on anything it does not understand. */
+function replicaCounts(argv) {
+  const specs = [process.env.POWERNODE_REPLICAS];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--replicas' && i + 1 < argv.length) specs.push(argv[++i]);
+    else if (arg.startsWith('--replicas=')) specs.push(arg.slice('--replicas='.length));
+    else {
+      console.error(`[start] ${arg === '--replicas' ? '--replicas needs a value' : `unknown argument ${JSON.stringify(arg)}`}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  try {
+    return parseReplicas(specs);
+  } catch (err) {
+    console.error(`[start] ${err.message}${process.env.POWERNODE_REPLICAS ? ` (POWERNODE_REPLICAS=${process.env.POWERNODE_REPLICAS})` : ''}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 async function main() {
+  const replicas = replicaCounts(process.argv.slice(2));
   if (!existsSync(path.join(root, 'node_modules'))) run('npm', ['ci']);
   await preflight();
   installSystemPackages();
@@ -224,9 +249,11 @@ async function main() {
   if (!process.env.POWERNODE_HUB_ENDPOINT && env('INSTANCE_PROVIDER') === 'local') process.env.POWERNODE_HUB_ENDPOINT = `${gatewayIpv4(env('INSTANCE_UNDERLAY_IPV4_PREFIX'))}:51820`;
   if (!process.env.POWERNODE_AGENT_STATE_DIR) process.env.POWERNODE_AGENT_STATE_DIR = path.resolve(env('POWERNODE_STATE_DIR'), 'hub');
 
+  log(`replicas: ${services.map((service) => `${service.name}=${replicas[service.name]}${service.singleton ? ' (one per machine)' : ''}`).join(' ')}`);
+
   const { superviseServices } = await import('./supervise.mjs');
   // The gateway prints the operator token path and a curl example once it listens.
-  process.exit(await superviseServices(services, { cwd: root }));
+  process.exit(await superviseServices(services, { cwd: root, replicas }));
 }
 
 main().catch((err) => {

@@ -1,15 +1,30 @@
 // Runs platform services side by side with prefixed, coloured logs. When one exits with a failure the
 // others are stopped; Ctrl-C / SIGTERM / SIGHUP are forwarded to every service (concurrently's KillOnSignal).
+// Every service but a singleton (the hub) runs through scripts/replicas.mjs as N node:cluster workers (N = 1 by default).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { concurrently } from 'concurrently';
 import { serviceEnv } from './services.mjs';
+
+const REPLICAS_SCRIPT = fileURLToPath(new URL('./replicas.mjs', import.meta.url));
+
+/** Quotes a word for sh when it holds anything but safe characters. */
+const shellWord = (word) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/** `exec node ...` for one service: the entry itself for a singleton, else the replicas primary with N workers. */
+export function serviceCommand(service, replicas, cwd) {
+  const target = [service.entry, ...(service.args ?? [])];
+  const argv = service.singleton ? target : [path.relative(cwd, REPLICAS_SCRIPT), '--replicas', String(replicas), '--', ...target];
+  return ['exec', 'node', '--enable-source-maps', ...argv.map(shellWord)].join(' ');
+}
 
 const COLORS = ['cyan', 'magenta', 'green', 'yellow', 'blue', 'red', 'white', 'gray'];
 
 /**
- * Starts every service (`node <entry>`) and resolves with the exit code the supervisor should use:
- * 0 after a signal or a clean stop, 1 when any service failed.
+ * Starts every service (`node <entry>`, through scripts/replicas.mjs with `replicas[name]` workers, default 1) and
+ * resolves with the exit code the supervisor should use: 0 after a signal or a clean stop, 1 when any service failed.
  */
-export async function superviseServices(services, { cwd = process.cwd(), env = process.env } = {}) {
+export async function superviseServices(services, { cwd = process.cwd(), env = process.env, replicas = {} } = {}) {
   let signalled = false;
   const onSignal = () => {
     signalled = true;
@@ -19,8 +34,8 @@ export async function superviseServices(services, { cwd = process.cwd(), env = p
   const { result } = concurrently(
     services.map((service, i) => ({
       name: service.name,
-      // exec: the shell is replaced by node, so signals reach the service itself.
-      command: ['exec node --enable-source-maps', service.entry, ...(service.args ?? [])].join(' '),
+      // exec: the shell is replaced by node, so signals reach the service (or its replicas primary) itself.
+      command: serviceCommand(service, replicas[service.name] ?? 1, cwd),
       env: serviceEnv(service, env),
       cwd,
       prefixColor: COLORS[i % COLORS.length],
@@ -30,8 +45,9 @@ export async function superviseServices(services, { cwd = process.cwd(), env = p
       padPrefix: true,
       killOthersOn: ['failure'],
       killSignal: 'SIGTERM',
-      // A service that ignores SIGTERM is killed after this long.
-      killTimeout: 10_000,
+      // A service that ignores SIGTERM is killed after this long; longer than scripts/replicas.mjs's own 15 s grace,
+      // so the replicas primary SIGKILLs its stragglers itself (its workers also exit when it dies).
+      killTimeout: 20_000,
       restartTries: 0,
       handleInput: false,
     },

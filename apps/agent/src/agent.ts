@@ -20,6 +20,23 @@ export async function runAgent(options: AgentOptions, logger: Logger, signal: Ab
     const { runHub } = await import('./hub/hub.js');
     return runHub(options, logger, signal);
   }
+  return runNodeAgent(options, logger, signal);
+}
+
+/** Builds what a node agent converges, given its platform session (the simulated fleet brings its own machine). */
+export type ReconcilersFactory = (session: PlatformSession, options: NodeAgentOptions, logger: Logger) => Reconciler[];
+
+/** The machine's own reconcilers: desired.json, WireGuard, Docker. */
+export const machineReconcilers: ReconcilersFactory = (session, options, logger) => [
+  new DesiredStateReconciler(options.stateDir),
+  // Docker after SDWAN: dockerd binds the overlay address the SDWAN reconciler puts in place.
+  new SdwanReconciler(options.stateDir),
+  new DockerReconciler({ stateDir: options.stateDir, docker: options.docker, platform: session, logger }),
+];
+
+/** A node agent: enrols (or reuses the stored identity), then heartbeats and reconciles until `signal` aborts. */
+export async function runNodeAgent(options: NodeAgentOptions, logger: Logger, signal: AbortSignal, reconcilersOf: ReconcilersFactory = machineReconcilers): Promise<void> {
+  await ensurePrivateDir(options.stateDir);
   const store = new IdentityStore(options.stateDir);
   const identity = await obtainIdentity(store, options, logger, signal);
   if (identity === undefined) return; // stopped while enrolling
@@ -27,12 +44,7 @@ export async function runAgent(options: AgentOptions, logger: Logger, signal: Ab
 
   // One session for the heartbeat and the runtime handshake: renewal swaps the identity for both.
   const session = new PlatformSession(options.platformUrl, identity);
-  const reconcilers: Reconciler[] = [
-    new DesiredStateReconciler(options.stateDir),
-    // Docker after SDWAN: dockerd binds the overlay address the SDWAN reconciler puts in place.
-    new SdwanReconciler(options.stateDir),
-    new DockerReconciler({ stateDir: options.stateDir, docker: options.docker, platform: session, logger }),
-  ];
+  const reconcilers = reconcilersOf(session, options, logger);
   try {
     await new HeartbeatLoop({ session, store, platformUrl: options.platformUrl, reconcilers, logger }).run(signal);
   } finally {

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { ActionServer, PinoNestLogger, createLogger, type Logger } from '@powernode/service-kit';
+import { ActionServer, Lease, PinoNestLogger, createLogger, type Logger } from '@powernode/service-kit';
 import { CatalogModule } from './catalog.module.js';
 import { CatalogService } from './catalog.service.js';
 import type { CatalogConfig } from './config.js';
@@ -23,6 +23,7 @@ export interface RunningCatalog {
 /** The catalog service: modules, templates and instances, its actions over NATS (queue group `catalog`). */
 export async function startCatalog(config: CatalogConfig, logger: Logger = createLogger('catalog', config.LOG_LEVEL)): Promise<RunningCatalog> {
   const runtime = await startCatalogRuntime(config, logger);
+  let lease: Lease | undefined;
   try {
     const catalog = new CatalogService(runtime);
     await seedDefaultCatalog(catalog.modules, catalog.templates, logger);
@@ -49,17 +50,29 @@ export async function startCatalog(config: CatalogConfig, logger: Logger = creat
         underlayIpv4Prefix: config.INSTANCE_UNDERLAY_IPV4_PREFIX,
         logger,
       });
-      // Kernel state outlives processes: namespaces of ours that no instance claims go first.
-      await provider.sweepLeftovers();
-      await provider.ensureGateway();
+      const local = provider;
+      // One catalog replica at a time makes instances real (they are one set of namespaces and agents on this machine).
+      lease = new Lease({ db: runtime.db, schema: config.DATABASE_SCHEMA, name: 'leader', logger });
+      await lease.start();
       reconciler = new InstanceReconciler(
         runtime,
         catalog.instances,
         provider,
-        { agentEntry: config.AGENT_ENTRY, platformPort: config.AGENT_PLATFORM_PORT, stateRoot, intervalMs: config.INSTANCE_RECONCILE_INTERVAL_S * 1000 },
+        {
+          agentEntry: config.AGENT_ENTRY,
+          platformPort: config.AGENT_PLATFORM_PORT,
+          stateRoot,
+          intervalMs: config.INSTANCE_RECONCILE_INTERVAL_S * 1000,
+          // Kernel state outlives processes: namespaces of ours that no instance claims go first.
+          prepare: async () => {
+            await local.sweepLeftovers();
+            await local.ensureGateway();
+          },
+        },
         logger,
+        lease,
       );
-      reconciler.start();
+      await reconciler.start();
     }
     return {
       runtime,
@@ -69,11 +82,13 @@ export async function startCatalog(config: CatalogConfig, logger: Logger = creat
       close: async () => {
         // Nothing the local provider made outlives the platform: agents stop, namespaces go.
         await reconciler?.stop();
+        await lease?.stop();
         await app.close();
         await runtime.close();
       },
     };
   } catch (error) {
+    await lease?.stop();
     await runtime.close();
     throw error;
   }

@@ -35,7 +35,7 @@ export function catalogHandlers(catalog: CatalogService): [string, ActionHandler
     handle(catalogActions.systemListTemplates, async (input) => ({ templates: await templates.list(input) })),
     handle(catalogActions.systemAssignModuleToTemplate, ({ template_id, ...selector }, ctx) => templates.assign(template_id, selector, meta(ctx))),
     handle(catalogActions.systemUnassignModuleFromTemplate, ({ template_id, ...selector }, ctx) => templates.unassign(template_id, selector, meta(ctx))),
-    handle(catalogActions.systemProvisionInstance, async (input, ctx) => ({ instance: await instances.provision(input, meta(ctx)) })),
+    handle(catalogActions.systemProvisionInstance, async (input, ctx) => instances.provision(input, meta(ctx))),
     handle(catalogActions.systemGetInstance, async (input) => ({ instance: await instances.get(input.id) })),
     handle(catalogActions.systemListInstances, async (input) => ({ instances: await instances.list(input) })),
     handle(catalogActions.systemDecommissionInstance, (input, ctx) => instances.decommission(input.id, input.reason, meta(ctx))),

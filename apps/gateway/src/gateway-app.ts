@@ -70,7 +70,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     server.headersTimeout = 66_000;
     await app.listen(config.GATEWAY_HTTP_PORT, config.GATEWAY_HTTP_HOST);
 
-    const tokenPath = await bootstrapAdminToken(config.POWERNODE_STATE_DIR, identity, auth, logger);
+    const tokenPath = await bootstrapAdminToken(config.POWERNODE_STATE_DIR, identity, auth, logger, { dataSource: runtime.db, schema: config.DATABASE_SCHEMA });
     const { port } = app.getHttpServer().address() as AddressInfo;
     const host = config.GATEWAY_HTTP_HOST.includes(':') ? `[${config.GATEWAY_HTTP_HOST}]` : config.GATEWAY_HTTP_HOST;
     const grpcHost = config.GATEWAY_GRPC_ADDR.replace(/:\d+$/, '');

@@ -61,6 +61,11 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
     this.logger = options.logger ?? silent;
   }
 
+  /** The projection this runner keeps up to date. */
+  get projection(): Projection<Row> {
+    return this.options.projection;
+  }
+
   /** The durable consumer's name. */
   get consumerName(): string {
     return `${this.options.service}_${this.table}`;

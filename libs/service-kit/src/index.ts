@@ -11,3 +11,4 @@ export * from './status.js';
 export * from './nest-logger.js';
 export * from './run-service.js';
 export * from './keyed-lock.js';
+export * from './lease.js';

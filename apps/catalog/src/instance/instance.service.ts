@@ -1,4 +1,4 @@
-import { PlatformError, type InstanceProvider, type InstanceStatus } from '@powernode/contracts';
+import { PlatformError, handshakeActions, type InstanceProvider, type InstanceStatus } from '@powernode/contracts';
 import { handleCommand, type CommandMeta } from '@powernode/eventstore';
 import { newInstanceId } from '../ids.js';
 import { Filters, selectRow, selectRows } from '@powernode/service-runtime';
@@ -15,12 +15,19 @@ export class InstanceService {
     private readonly templates: TemplateService,
   ) {}
 
-  async provision(input: { template_id: string; name?: string; provider: InstanceProvider }, meta: CommandMeta): Promise<InstanceRow> {
+  /** Records the instance; an `external` one also gets its bootstrap token, which only this answer carries. */
+  async provision(
+    input: { template_id: string; name?: string; provider: InstanceProvider },
+    meta: CommandMeta,
+  ): Promise<{ instance: InstanceRow; bootstrap?: { token: string; expires_at: string } }> {
     await this.templates.load(input.template_id);
     if (input.name !== undefined) await this.checkNameFree(input.name);
     const instanceId = newInstanceId();
     const data = { instanceId, templateId: input.template_id, name: input.name ?? instanceId, provider: input.provider };
-    return (await this.execute(instanceId, { type: 'ProvisionInstance', data }, meta)).row;
+    const instance = (await this.execute(instanceId, { type: 'ProvisionInstance', data }, meta)).row;
+    if (input.provider !== 'external') return { instance };
+    const bootstrap = (await this.runtime.rpc.callInternal(handshakeActions.handshakeIssueBootstrapToken, { instance_id: instanceId }, 'catalog')) as { token: string; expires_at: string };
+    return { instance, bootstrap };
   }
 
   async get(instanceId: string): Promise<InstanceRow> {

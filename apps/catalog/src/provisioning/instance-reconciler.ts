@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { handshakeActions, type EventEnvelope } from '@powernode/contracts';
 import { tailEvents } from '@powernode/eventstore';
-import type { Logger } from '@powernode/service-kit';
+import { runWhileLeader, untilAborted, type Lease, type LeaderJob, type Logger } from '@powernode/service-kit';
 import type { InstanceService } from '../instance/instance.service.js';
 import type { InstanceRow } from '../instance/instances.projection.js';
 import { dockerRootOf, stateDirOf, type InstanceProvider } from '../providers/index.js';
@@ -12,6 +12,8 @@ export interface InstanceReconcilerOptions {
   platformPort: number;
   stateRoot: string;
   intervalMs: number;
+  /** Runs first on every new hold, before reconciling (the local provider: clear leftovers, ensure the gateway link). */
+  prepare?: () => Promise<void>;
 }
 
 /**
@@ -19,11 +21,16 @@ export interface InstanceReconcilerOptions {
  * machine with a running agent; for every decommissioned one, nothing is left. It reacts to
  * instance events at once and re-checks everything on an interval, so a missed event, a dead
  * agent or a restart of the platform heals by itself. Provisioning is idempotent.
+ *
+ * With several catalog replicas only the holder of `lease` reconciles (the provider's machines are one set, and every
+ * replica would otherwise spawn its own agent for each instance); a standby takes over on its next hold and adopts the
+ * running agents (provision finds them alive).
  */
 export class InstanceReconciler {
-  private timer?: NodeJS.Timeout;
-  private tail?: { stop(): void };
+  private leader?: LeaderJob;
   private running = Promise.resolve();
+  /** Until start() returned: a failing `prepare` fails the boot instead of reconciling. */
+  private booting = true;
 
   constructor(
     private readonly runtime: CatalogRuntime,
@@ -31,26 +38,59 @@ export class InstanceReconciler {
     private readonly provider: InstanceProvider,
     private readonly options: InstanceReconcilerOptions,
     private readonly logger: Logger,
+    private readonly lease: Lease,
   ) {}
 
-  start(): void {
-    this.tail = tailEvents(this.runtime.nc, this.runtime.store.config, this.runtime.registry, 'system.catalog.instance', (event) => this.onEvent(event));
-    this.timer = setInterval(() => this.enqueue(() => this.reconcileAll()), this.options.intervalMs);
-    this.timer.unref();
-    this.enqueue(() => this.reconcileAll());
+  /**
+   * Starts reconciling whenever this replica holds the lease. When it holds it now, resolves once `prepare` ran, and
+   * fails (stopped again) if that failed, as a boot would.
+   */
+  async start(): Promise<void> {
+    let prepared!: (error?: unknown) => void;
+    const firstPrepared = new Promise<unknown>((resolve) => (prepared = resolve));
+    this.leader = runWhileLeader(this.lease, (signal) => this.reconcileWhileHeld(signal, prepared), this.logger);
+    const error = this.lease.isHeld() ? await firstPrepared : undefined;
+    this.booting = false;
+    if (error !== undefined) {
+      await this.leader.stop();
+      throw error;
+    }
   }
 
-  /** Stops reacting, then stops every agent and removes every machine (a clean platform shutdown). */
+  /**
+   * Stops reacting; then, if this replica holds the lease, stops every agent and removes every machine (a clean
+   * platform shutdown). A standby leaves them alone: the provider's shutdown sweeps the whole prefix, the leader's too.
+   */
   async stop(): Promise<void> {
-    this.tail?.stop();
-    clearInterval(this.timer);
+    await this.leader?.stop();
     await this.running;
-    await this.provider.shutdown();
+    if (this.lease.isHeld()) await this.provider.shutdown();
+    else this.logger.info('not the lease holder: instances are left to the replica that holds it');
   }
 
   /** Waits for the work queued so far (tests). */
   settled(): Promise<void> {
     return this.running;
+  }
+
+  private async reconcileWhileHeld(signal: AbortSignal, prepared: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.options.prepare?.();
+      prepared();
+    } catch (error) {
+      // At boot start() fails with it; on a later takeover provisioning ensures what it needs per instance anyway.
+      this.logger.error({ err: error }, 'instance provider preparation failed');
+      prepared(error);
+      if (this.booting) return;
+    }
+    const tail = tailEvents(this.runtime.nc, this.runtime.store.config, this.runtime.registry, 'system.catalog.instance', (event) => this.onEvent(event));
+    const timer = setInterval(() => this.enqueue(() => this.reconcileAll()), this.options.intervalMs);
+    timer.unref();
+    this.enqueue(() => this.reconcileAll());
+    await untilAborted(signal);
+    tail.stop();
+    clearInterval(timer);
+    await this.running;
   }
 
   private onEvent(event: EventEnvelope): void {

@@ -46,12 +46,14 @@ export interface ProbeOutcome {
  * records only transitions: the first failure → host.unreachable (disconnected), the errorAfter-th → host.unreachable
  * (error), the next good probe → host.connected, from whichever status (error is not sticky). A host
  * that is no longer probed (stopped, decommissioned) loses its pooled connection; one walking the handshake
- * (a certificate renewal restarts dockerd on purpose) is skipped for a while.
+ * (a certificate renewal restarts dockerd on purpose) is skipped for a while. With several replicas only the lease
+ * holder runs rounds (docker_test_host probes on whichever replica answers).
  */
 export class HealthMonitor {
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
   private stopped = false;
+  private leading = false;
 
   constructor(
     private readonly directory: HostDirectory,
@@ -60,6 +62,8 @@ export class HealthMonitor {
     private readonly book: HealthBook,
     private readonly settings: HealthSettings,
     private readonly logger: Logger,
+    /** Whether this replica holds the health lease: only the holder probes (default: always, one replica). */
+    private readonly isLeader: () => boolean = () => true,
   ) {}
 
   start(): void {
@@ -109,7 +113,8 @@ export class HealthMonitor {
       const record = this.book.failed(hostId, new Date(), reason);
       // A dead keep-alive socket must not fail the next probe too; an operator's pull under way keeps its own.
       this.pool.renew(hostId);
-      const expected: DockerHostStatus = record.failures >= this.settings.errorAfter ? 'error' : 'disconnected';
+      // A failure never takes `error` back to `disconnected` (a new lease holder counts from zero again).
+      const expected: DockerHostStatus = record.failures >= this.settings.errorAfter || state.status === 'error' ? 'error' : 'disconnected';
       let status = state.status;
       if (state.status !== expected) {
         const result = await this.hosts.execute(
@@ -125,7 +130,18 @@ export class HealthMonitor {
   }
 
   private async runRound(): Promise<void> {
+    if (!this.isLeader()) {
+      this.leading = false;
+      return;
+    }
     const probed = await this.directory.probed();
+    if (!this.leading) {
+      // A new hold (the previous holder stopped or hung): failures in a row are counted afresh from here, since the
+      // previous holder's counts lived in its memory (acceptable: a host already `error` stays so, see probe()).
+      for (const host of probed) this.book.forget(host.hostId);
+      this.leading = true;
+    }
+    this.logger.debug({ hosts: probed.length }, 'health probe round');
     const ids = new Set(probed.map((h) => h.hostId));
     for (const hostId of this.pool.hosts()) if (!ids.has(hostId)) this.pool.drop(hostId);
     const now = Date.now();

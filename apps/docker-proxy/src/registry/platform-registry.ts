@@ -1,13 +1,15 @@
 import { resolve } from 'node:path';
 import { PlatformError, registryActions } from '@powernode/contracts';
 import { pushImage, seedImage, startRegistry, hostPort, type ImageArtifact, type RunningRegistry } from '@powernode/registry';
-import { handle, type ActionHandler, type Logger, type RpcClient } from '@powernode/service-kit';
+import { handle, runWhileLeader, type ActionHandler, type Lease, type LeaderJob, type Logger, type RpcClient } from '@powernode/service-kit';
 import type { RegistryHandle } from '../docker-proxy-app.js';
 import type { DockerProxyRuntime } from '../runtime.js';
 import { backoffMs, parseRegistryAddress } from './registry-address.js';
 import { obtainRegistryCertificate, renewAt, type RegistryCertificate } from './registry-certificate.js';
 
 export type RegistryStatus = ReturnType<RegistryHandle['status']>;
+
+const STANDBY = 'standby: another docker-proxy replica holds the lease and serves the platform registry';
 
 // setTimeout's limit is ~24.8 days; longer waits are taken in steps.
 const MAX_TIMER_MS = 24 * 3_600_000;
@@ -16,13 +18,14 @@ const MAX_TIMER_MS = 24 * 3_600_000;
  * The platform image registry, when PLATFORM_REGISTRY_ADDR is set: started in the background so the service does not
  * wait for it. It gets a platform-server certificate for the address's IP from the CA, serves on exactly that address
  * with TLS, and holds the seed image (busybox httpd). Until that works (the address may not exist yet: the catalog's
- * local provider creates the gateway link when it starts), it retries with backoff and says why.
+ * local provider creates the gateway link when it starts), it retries with backoff and says why. Only the holder of
+ * `lease` serves it (replicas on one machine cannot all bind the address); a standby starts it when it takes over.
  */
-export async function startPlatformRegistry(runtime: DockerProxyRuntime): Promise<RegistryHandle | undefined> {
+export async function startPlatformRegistry(runtime: DockerProxyRuntime, lease: Lease): Promise<RegistryHandle | undefined> {
   const address = runtime.config.PLATFORM_REGISTRY_ADDR;
   if (!address) return undefined;
   const registry = new PlatformRegistry(runtime.rpc, runtime.logger, address, resolve(runtime.config.PLATFORM_REGISTRY_DIR));
-  registry.start();
+  registry.start(lease);
   return registry;
 }
 
@@ -49,8 +52,9 @@ class PlatformRegistry implements RegistryHandle {
   private images: string[] = [];
   private ready = false;
   private error: string | undefined;
-  private stopped = false;
-  private loop: Promise<void> | undefined;
+  /** Aborts when this replica loses the lease or stops; aborted while it is a standby. */
+  private signal: AbortSignal = AbortSignal.abort();
+  private leader: LeaderJob | undefined;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -63,17 +67,18 @@ class PlatformRegistry implements RegistryHandle {
     this.address = hostPort(this.host, this.port);
   }
 
-  start(): void {
-    this.loop = this.run().catch((error: unknown) => this.logger.error({ err: error }, 'platform registry loop ended unexpectedly'));
+  start(lease: Lease): void {
+    this.leader = runWhileLeader(lease, (signal) => this.serveWhileHeld(signal), this.logger);
   }
 
   status(): RegistryStatus {
+    const error = this.stopped ? STANDBY : this.error;
     return {
       url: `https://${this.address}`,
       address: this.address,
       ready: this.ready,
       images: this.ready ? [...this.images] : [],
-      ...(this.error !== undefined ? { error: this.error } : {}),
+      ...(error !== undefined ? { error } : {}),
     };
   }
 
@@ -82,12 +87,26 @@ class PlatformRegistry implements RegistryHandle {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
-    this.ready = false;
-    await this.running?.stop();
-    this.running = undefined;
+    await this.leader?.stop();
+  }
+
+  private get stopped(): boolean {
+    return this.signal.aborted;
+  }
+
+  /** The lease holder's part: serve (and renew) until the lease is lost or the service stops, then let go of the address. */
+  private async serveWhileHeld(signal: AbortSignal): Promise<void> {
+    this.signal = signal;
+    this.error = undefined;
+    signal.addEventListener('abort', () => this.wake?.(), { once: true });
+    this.logger.info({ address: this.address }, 'platform registry: this replica holds the lease and serves it');
+    try {
+      await this.run().catch((error: unknown) => this.logger.error({ err: error }, 'platform registry loop ended unexpectedly'));
+    } finally {
+      this.ready = false;
+      await this.running?.stop();
+      this.running = undefined;
+    }
   }
 
   private async run(): Promise<void> {

@@ -1,3 +1,4 @@
+import { withAdvisoryLock } from '@powernode/service-kit';
 import { PlatformError } from '@powernode/contracts';
 import { projectionTable } from '@powernode/eventstore';
 import type { DataSource } from 'typeorm';
@@ -18,8 +19,11 @@ export class EventLogQuery {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.db.query(`CREATE INDEX IF NOT EXISTS event_log_kind ON ${this.table} ((doc->>'kind') text_pattern_ops, position DESC)`);
-    await this.db.query(`CREATE INDEX IF NOT EXISTS event_log_position ON ${this.table} (position DESC)`);
+    // Replicas booting together would race CREATE INDEX IF NOT EXISTS (PostgreSQL then fails on pg_class).
+    await withAdvisoryLock(this.db, `powernode.index.${this.table}`, async () => {
+      await this.db.query(`CREATE INDEX IF NOT EXISTS event_log_kind ON ${this.table} ((doc->>'kind') text_pattern_ops, position DESC)`);
+      await this.db.query(`CREATE INDEX IF NOT EXISTS event_log_position ON ${this.table} (position DESC)`);
+    });
   }
 
   async recent(query: RecentEventsQuery): Promise<EventLogRow[]> {

@@ -1,5 +1,6 @@
 import { PlatformError, permissionsOf } from '@powernode/contracts';
 import { projectionTable } from '@powernode/eventstore';
+import { withAdvisoryLock } from '@powernode/service-kit';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../actions/action-invoker.js';
 import { operatorAccountsProjection } from './projections/operator-accounts.projection.js';
@@ -18,7 +19,10 @@ export class TokenAuthenticator {
 
   /** Lets token lookups use an index instead of scanning documents. */
   async ensureIndexes(): Promise<void> {
-    await this.db.query(`CREATE INDEX IF NOT EXISTS operator_tokens_sha256 ON ${this.tokens} ((doc->>'token_sha256'))`);
+    // Replicas booting together would race CREATE INDEX IF NOT EXISTS (PostgreSQL then fails on pg_class).
+    await withAdvisoryLock(this.db, `powernode.index.${this.tokens}`, () =>
+      this.db.query(`CREATE INDEX IF NOT EXISTS operator_tokens_sha256 ON ${this.tokens} ((doc->>'token_sha256'))`),
+    );
   }
 
   async authenticate(authorization: string | undefined): Promise<Caller> {

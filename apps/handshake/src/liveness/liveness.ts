@@ -8,7 +8,8 @@ type Transition = { instance_id: string; last_heartbeat_at: Date | null };
  * Online while heartbeats (held long-polls included) arrive within 2× the interval, offline after. The state lives
  * in PostgreSQL, shared by every replica: a heartbeat flips a row to online and a sweeper flips stale rows to
  * offline, each with one atomic UPDATE, so one replica sees each transition. The catalog's decider also ignores
- * repeats and transitions based on an older heartbeat, so replicas racing each other cannot make it flap.
+ * repeats and transitions based on an older heartbeat, so replicas racing each other cannot make it flap. The sweep
+ * runs on the handshake's lease holder only; each replica refreshes the rows of the long-polls it holds itself.
  */
 export class Liveness {
   private timer?: NodeJS.Timeout;
@@ -17,6 +18,8 @@ export class Liveness {
   constructor(
     private readonly runtime: HandshakeRuntime,
     private readonly heldInstances: () => string[],
+    /** Whether this replica holds the handshake's lease: only the holder sweeps stale rows to offline. */
+    private readonly isLeader: () => boolean = () => true,
   ) {}
 
   private get table(): string {
@@ -57,7 +60,7 @@ export class Liveness {
     clearInterval(this.timer);
   }
 
-  /** Held long-polls count as heartbeats; then stale online rows become offline. */
+  /** Held long-polls (this replica's own) count as heartbeats; then, on the lease holder, stale online rows become offline. */
   private async tick(): Promise<void> {
     if (this.sweeping) return;
     this.sweeping = true;
@@ -66,6 +69,7 @@ export class Liveness {
       if (held.length) {
         await this.runtime.db.query(`UPDATE ${this.table} SET last_heartbeat_at = now() WHERE instance_id = ANY($1::text[]) AND status = 'online'`, [held]);
       }
+      if (!this.isLeader()) return;
       const stale = returnedRows<Transition>(
         await this.runtime.db.query(
           `UPDATE ${this.table} SET status = 'offline' WHERE status = 'online' AND last_heartbeat_at < now() - make_interval(secs => $1)

@@ -157,7 +157,8 @@ export const systemUnassignModuleFromTemplate = defineAction({
 
 export const systemProvisionInstance = defineAction({
   name: 'system_provision_instance',
-  description: 'Provision a NodeInstance from a template on a provider (default local).',
+  description:
+    'Provision a NodeInstance from a template on a provider: local (default; the platform makes the machine and starts its agent) or external (a machine you run the agent on yourself: the answer carries its single-use bootstrap token, shown once).',
   service: 'catalog',
   permission: 'system.catalog_admin',
   mutating: true,
@@ -166,7 +167,13 @@ export const systemProvisionInstance = defineAction({
     name: catalogName.optional().describe('default: the instance id'),
     provider: z.enum(INSTANCE_PROVIDERS).default('local'),
   }),
-  output: z.object({ instance: instanceSummary }),
+  output: z.object({
+    instance: instanceSummary,
+    bootstrap: z
+      .object({ token: z.string(), expires_at: z.string() })
+      .optional()
+      .describe('external instances only: start powernode-agent with --bootstrap-token <token> before expires_at; not stored, not shown again'),
+  }),
 });
 
 export const systemGetInstance = defineAction({

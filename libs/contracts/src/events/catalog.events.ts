@@ -10,7 +10,11 @@ export const MODULE_STATUSES = ['draft', 'published', 'live'] as const;
 export type ModuleStatus = (typeof MODULE_STATUSES)[number];
 
 /** Where NodeInstances run; `local` (a network namespace on this machine) is the embedded default. */
-export const INSTANCE_PROVIDERS = ['local'] as const;
+/**
+ * `local`: the platform makes the machine (a network namespace with its agent). `external`: the machine exists
+ * elsewhere (a server, a VM, a simulated fleet); the platform records it and hands out a bootstrap token once.
+ */
+export const INSTANCE_PROVIDERS = ['local', 'external'] as const;
 export type InstanceProvider = (typeof INSTANCE_PROVIDERS)[number];
 
 /** `provisioning → running → online/offline → decommissioned`. */

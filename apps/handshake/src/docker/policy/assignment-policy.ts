@@ -23,6 +23,7 @@ const PARALLEL = 4;
  *
  * A reaction runs after its batch committed: one lost to a crash or a failing append is found again by the
  * sweep (once caught up at start, then every minute), which compares the policy's rows with the hosts read model.
+ * The sweep runs on the lease holder only; the reactions run wherever the shared durable consumer delivers an event.
  */
 export class DockerAssignmentPolicy {
   private readonly runner: ProjectionRunner<PolicyRow>;
@@ -36,6 +37,8 @@ export class DockerAssignmentPolicy {
   constructor(
     private readonly runtime: HandshakeRuntime,
     private readonly hosts: DockerHosts,
+    /** Whether this replica holds the handshake's lease: only the holder sweeps (reactions run on every replica). */
+    private readonly isLeader: () => boolean = () => true,
   ) {
     this.runner = new ProjectionRunner({
       nc: runtime.nc,
@@ -52,7 +55,9 @@ export class DockerAssignmentPolicy {
   async start(): Promise<void> {
     await this.runner.start();
     const every = DOCKER_SETTINGS.policySweepMs;
-    const sweep = () => void this.sweep().catch((error: unknown) => this.runtime.logger.warn({ err: error }, 'docker assignment sweep failed'));
+    const sweep = () => {
+      if (this.isLeader()) void this.sweep().catch((error: unknown) => this.runtime.logger.warn({ err: error }, 'docker assignment sweep failed'));
+    };
     this.sweepTimer = setInterval(sweep, every);
     this.sweepTimer.unref();
     // The first sweep once the policy caught up with the stream: before that its rows are only part of the story.
