@@ -15,7 +15,7 @@ import { planFleet } from './fleet/fleet-setup.js';
 import { FleetWatch, ONBOARDING_PHASES, percentile } from './fleet/fleet-watch.js';
 import { FleetWorkers } from './fleet/fleet-workers.js';
 import { OverlayLink } from './fleet/overlay-link.js';
-import { UsageMeter } from './fleet/process-usage.js';
+import { UsageMeter, pidsNamed } from './fleet/process-usage.js';
 import { ProjectionLagSampler } from './fleet/projection-lag.js';
 import { PLATFORM_SERVICES, startPlatformProcesses, type PlatformService } from './support/platform-processes.js';
 import { rawSigningRate } from './support/raw-issuance.js';
@@ -56,9 +56,25 @@ const services = await startPlatformProcesses(platform, {
   replicas: Object.fromEntries(SERVICES.map((s) => [s, REPLICAS])),
   env: { handshake: { HEARTBEAT_INTERVAL_S: '30' }, 'docker-proxy': { DOCKER_PROBE_INTERVAL_S: '30', DOCKER_PROBE_TIMEOUT_MS: '10000' } },
 });
-const watch = new FleetWatch(services.nc, platform.env.EVENT_SUBJECT_PREFIX!);
 const lagSampler = new ProjectionLagSampler(services.nc, platform.env.EVENT_STREAM!, SERVICES.map((s) => platform.schemaOf(s)), platform.env.DATABASE_URL!);
+const watch = new FleetWatch(services.nc, platform.env.EVENT_SUBJECT_PREFIX!);
 let workers: FleetWorkers | undefined;
+let cleaned: Promise<void> | undefined;
+/** Everything this run made, once, also on Ctrl-C: the simulator, the services, the link (kernel state outlives us). */
+const cleanup = () =>
+  (cleaned ??= (async () => {
+    await workers?.close();
+    watch.stop();
+    await lagSampler.close();
+    await services.destroy();
+    await link.destroy();
+  })());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
 try {
   await link.create();
   await lagSampler.open();
@@ -69,7 +85,10 @@ try {
   await link.add(plan.overlays);
   console.log(`provisioned and attached ${AGENTS} instances in ${provisionS.toFixed(1)} s (overlay link ${link.name}: ${link.size} addresses)`);
 
-  const meters = new Map(SERVICES.map((s) => [s, new UsageMeter(() => services.pidsOf(s))]));
+  const meters = new Map<string, UsageMeter>(SERVICES.map((s) => [s, new UsageMeter(() => services.pidsOf(s))]));
+  // Shared with whatever else runs on the machine: on a quiet machine, the platform's own load.
+  meters.set('nats-server', new UsageMeter(() => pidsNamed('nats-server')));
+  meters.set('postgres', new UsageMeter(() => pidsNamed('postgres')));
   workers = new FleetWorkers({ processes: PROCESSES, platformUrl: services.handshakeUrl, stateRoot: await mkdtemp('/dev/shm/powernode-fleet-'), overlays: plan.overlays, rampPerSecond: RAMP });
   const simMeter = new UsageMeter(() => workers!.pids);
   started = performance.now();
@@ -85,12 +104,15 @@ try {
     void lagSampler.sample().then(({ lags }) => (maxLag = Math.max(maxLag, ...lags.map((l) => l.lag))), () => undefined);
   }, 1_000);
   const assignedAt = performance.now();
+  let shown = 0;
   const progress = setInterval(() => {
     const s = workers!.status();
     console.log(`  +${((performance.now() - assignedAt) / 1000).toFixed(0)} s: connected ${watch.connected}/${AGENTS}, failed handshakes ${watch.failed}, agent errors ${s.errors}, warnings ${s.warnings}, max projection lag ${maxLag}`);
+    if (s.errors > shown) for (const recent of s.recent.slice(-3)) console.log(`      ${recent}`);
+    shown = s.errors;
   }, 5_000);
   await services.call(catalogActions.systemAssignModuleToTemplate, { template_id: plan.templateId, module_name: 'docker-engine' });
-  const finished = await Promise.race([watch.connectedAtLeast(AGENTS).then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), TIMEOUT_MS))]);
+  const finished = await Promise.race([watch.connectedAtLeast(AGENTS).then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), TIMEOUT_MS).unref())]);
   const lastConnected = finished ? watch.lastConnectedAt() : performance.now();
   clearInterval(progress);
   const seconds = (lastConnected - assignedAt) / 1000;
@@ -122,7 +144,7 @@ try {
   console.log(`\nevent log: ${stream.state.messages} commits, ${(stream.state.bytes / 1024 / 1024).toFixed(1)} MiB (${Math.round(stream.state.bytes / AGENTS)} bytes per host)`);
   console.log(`projection lag: max ${maxLag} commits during onboarding; back to 0 ${ms(lagZeroMs)} ms after the last handshake`);
   console.log(`\nusage during onboarding (CPU seconds, peak RSS):`);
-  for (const [service, meter] of meters) console.log(`  ${service.padEnd(14)} x${REPLICAS}  cpu ${meter.cpuSeconds().toFixed(1).padStart(6)} s  rss ${meter.peakRssMiB.toFixed(0).padStart(5)} MiB`);
+  for (const [service, meter] of meters) console.log(`  ${service.padEnd(14)} x${SERVICES.includes(service as never) ? REPLICAS : '-'}  cpu ${meter.cpuSeconds().toFixed(1).padStart(6)} s  rss ${meter.peakRssMiB.toFixed(0).padStart(5)} MiB`);
   console.log(`  ${'simulator'.padEnd(14)} x${PROCESSES}  cpu ${simMeter.cpuSeconds().toFixed(1).padStart(6)} s  rss ${simMeter.peakRssMiB.toFixed(0).padStart(5)} MiB`);
   if (status.recent.length) console.log(`\nlast agent warnings/errors:\n  ${status.recent.slice(-5).join('\n  ')}`);
   if (watch.lastFailure) console.log(`last handshake failure: ${watch.lastFailure}`);
@@ -132,12 +154,9 @@ try {
   );
   process.exitCode = errors === 0 ? 0 : 1;
 } finally {
-  await workers?.close();
-  watch.stop();
-  await lagSampler.close();
-  await services.destroy();
-  await link.destroy();
+  await cleanup();
 }
+process.exit(process.exitCode ?? 0);
 
 function positive(name: keyof typeof args): number {
   const value = Number(args[name]);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
@@ -34,4 +34,18 @@ export class UsageMeter {
   cpuSeconds(): number {
     return this.pids().reduce((sum, pid) => sum + Math.max(0, (processUsage(pid)?.cpuS ?? 0) - (this.baseline.get(pid) ?? 0)), 0);
   }
+}
+
+/** The pids of every process whose command name is `name` (e.g. the NATS server, PostgreSQL's backends). */
+export function pidsNamed(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

@@ -28,7 +28,15 @@ export class ProjectionLagSampler {
     await this.db.connect();
   }
 
-  async sample(): Promise<{ lastSeq: number; lags: ProjectionLag[] }> {
+  /** One sample at a time on the one connection: an overlapping call waits for the sample under way. */
+  sample(): Promise<{ lastSeq: number; lags: ProjectionLag[] }> {
+    this.current = this.current.catch(() => undefined).then(() => this.read());
+    return this.current;
+  }
+
+  private current: Promise<{ lastSeq: number; lags: ProjectionLag[] }> = Promise.resolve({ lastSeq: 0, lags: [] });
+
+  private async read(): Promise<{ lastSeq: number; lags: ProjectionLag[] }> {
     const jsm = await jetstreamManager(this.nc);
     const lastSeq = (await jsm.streams.info(this.stream)).state.last_seq;
     const lags: ProjectionLag[] = [];

@@ -41,6 +41,8 @@ export class SimDaemon implements DaemonRunner {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `the fleet simulator does not serve ${path}` }));
     });
     server.on('tlsClientError', () => undefined);
+    // dockerd (Go's http.Server without an IdleTimeout) keeps idle connections open; so does its stand-in.
+    server.keepAliveTimeout = 0;
     server.listen(port, host);
     await once(server, 'listening');
     this.server = server;

@@ -2,23 +2,19 @@
 // the local provider (real namespaces, real agents), docker-proxy (optionally with the platform image registry) and
 // optionally the gateway, each a real service on real NATS and PostgreSQL, plus the hub peer (`powernode-agent --role platform`) as its own process in this
 // process's network namespace, as under `npm start`. Needs root.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
-import { AgentProcess, buildAgent } from '../../apps/agent/src/testing/agent-process.js';
+import { buildAgent, type AgentProcess } from '../../apps/agent/src/testing/agent-process.js';
 import { startTestCa, type TestCa } from '../../apps/ca/src/testing/test-ca.js';
-import { catalogEnv } from '../../apps/catalog/src/config.js';
-import { createAddressPlan, gatewayAddresses } from '@powernode/netns';
 import { localProviderOverrides, startTestCatalog, type TestCatalog } from '../../apps/catalog/src/testing/test-catalog.js';
 import { startPlatformRegistry } from '../../apps/docker-proxy/src/registry/platform-registry.js';
 import { startTestDockerProxy, type TestDockerProxy } from '../../apps/docker-proxy/src/testing/test-docker-proxy.js';
 import { startTestGateway, type TestGateway } from '../../apps/gateway/src/testing/test-gateway.js';
 import { startTestHandshake, type TestHandshake } from '../../apps/handshake/src/testing/test-handshake.js';
 import { startTestSdwan, type TestSdwan } from '../../apps/sdwan/src/testing/test-sdwan.js';
+import { connectOperatorMcp, planLocalRun, removeRegistryTrust, requireRoot, startHub, type ToolCall } from './local-run.js';
 import { startDockerProxyProcess, startGatewayProcess, type DockerProxyProcess, type GatewayProcess } from './service-process.js';
 
 export interface LocalPlatformOptions {
@@ -48,8 +44,7 @@ interface LocalPlatformParts {
   registry?: { address: string; images: string[] };
   hub: AgentProcess;
   /** Calls an MCP tool as the admin operator (gateway only); throws on a tool error. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each tool has its own output shape; callers assert on it
-  tool(name: string, args: Record<string, unknown>): Promise<any>;
+  tool: ToolCall;
   destroy(): Promise<void>;
 }
 
@@ -70,18 +65,15 @@ export function startLocalPlatform(options: LocalPlatformOptions & { processes: 
 export function startLocalPlatform(options?: LocalPlatformOptions): Promise<LocalPlatform | LocalProcessPlatform>;
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform | LocalProcessPlatform> {
   if (options.processes && options.registry) throw new Error('the platform registry needs the docker-proxy in this process (processes: false)');
-  if (process.getuid?.() !== 0) throw new Error('the local platform creates network namespaces and WireGuard interfaces: run as root (CI does)');
-  const prefix = `pt${randomBytes(2).toString('hex')}`;
-  // Away from 51820 so the hub of a running `npm start` on this machine cannot clash with this one.
-  const hubPort = 42_000 + Math.floor(Math.random() * 1_000);
-  // The registry listens on the provider's gateway address (as under `npm start`), on a port of its own for the same reason.
-  const registryAddr = options.registry ? `${plannedGatewayIpv4()}:${43_000 + Math.floor(Math.random() * 1_000)}` : undefined;
+  requireRoot();
+  const run = planLocalRun({ registry: options.registry });
+  const { prefix, registryAddr } = run;
   const registryOverrides: Record<string, string> = registryAddr ? { PLATFORM_REGISTRY_ADDR: registryAddr } : {};
   const platform = testPlatformEnv();
   const agent = await buildAgent();
   const stateDir = await mkdtemp(join(tmpdir(), 'powernode-local-'));
   const started: { destroy(): Promise<unknown> }[] = [];
-  let mcp: Client | undefined;
+  let mcp: Awaited<ReturnType<typeof connectOperatorMcp>> | undefined;
   try {
     const ca = await startTestCa(platform);
     started.push({ destroy: () => ca.destroy({ keepData: true }) });
@@ -103,23 +95,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       : await startTestDockerProxy(platform, proxyEnv, { startRegistry: startPlatformRegistry });
     started.push({ destroy: () => ('registry' in dockerProxy ? dockerProxy.destroy({ keepData: true }) : dockerProxy.destroy()) });
     const registry = registryAddr && 'registry' in dockerProxy ? await registryReady(dockerProxy) : undefined;
-    const { NATS_URL, RPC_SUBJECT_PREFIX, EVENT_SUBJECT_PREFIX, PLATFORM_SERVICE_TOKEN } = platform.env as Record<string, string>;
-    const hub = new AgentProcess(
-      agent.mainJs,
-      ['--role', 'platform', '--endpoint', `${catalog.provider!.gateway.ipv4}:${hubPort}`, '--state-dir', join(stateDir, 'hub'), '--log-level', 'debug'],
-      { NATS_URL, RPC_SUBJECT_PREFIX, EVENT_SUBJECT_PREFIX, PLATFORM_SERVICE_TOKEN, POWERNODE_HUB_INTERVAL_S: '1' },
-    );
-    started.push({
-      destroy: async () => {
-        hub.signal('SIGTERM'); // the hub removes its interfaces on the way out
-        await Promise.race([hub.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-        await hub.kill();
-      },
-    });
-    if (gateway) {
-      mcp = new Client({ name: 'local-platform', version: '1' });
-      await mcp.connect(new StreamableHTTPClientTransport(new URL(`${gateway.httpUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${gateway.adminToken}` } } }));
-    }
+    const { hub, stop: stopHub } = startHub(agent.mainJs, platform, run, stateDir);
+    started.push({ destroy: stopHub });
+    if (gateway) mcp = await connectOperatorMcp(gateway.httpUrl, gateway.adminToken);
     const client = mcp;
     // Both services come from the same branch on `options.processes`, so the pair matches one of the two shapes.
     return {
@@ -136,9 +114,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       hub,
       tool: async (name, args) => {
         if (!client) throw new Error('started without the gateway');
-        const result = await client.callTool({ name, arguments: args });
-        if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
-        return result.structuredContent;
+        return client.tool(name, args);
       },
       destroy: () => teardown(),
     } as LocalPlatform | LocalProcessPlatform;
@@ -148,21 +124,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   }
 
   async function teardown(): Promise<void> {
-    await mcp?.close().catch(() => undefined);
+    await mcp?.close();
     // Reverse order: the hub first, the CA last.
     for (const part of started.reverse()) await part.destroy().catch(() => undefined);
     await dropTestPlatform(platform, ['gateway', 'catalog', 'handshake', 'ca', 'sdwan', 'docker_proxy']);
     await agent.remove();
     await rm(stateDir, { recursive: true, force: true });
-    // The agents trusted this run's registry in the machine-wide certs.d (an entry per address; agents leave them).
-    if (registryAddr) await rm(join('/etc/docker/certs.d', registryAddr), { recursive: true, force: true });
+    await removeRegistryTrust(run);
   }
-}
-
-/** The local provider's gateway IPv4 under the catalog's default underlay (the catalog reports the same once it runs). */
-function plannedGatewayIpv4(): string {
-  const { INSTANCE_UNDERLAY_IPV6_PREFIX: ipv6, INSTANCE_UNDERLAY_IPV4_PREFIX: ipv4 } = catalogEnv.shape;
-  return gatewayAddresses(createAddressPlan(ipv6.parse(undefined), ipv4.parse(undefined))).ipv4;
 }
 
 /** Waits until the platform registry holds the seed image; fails with the registry's own error after a minute. */

@@ -22,3 +22,25 @@ export class DockerProxySnapshots1767000000000 implements MigrationInterface {
     await runner.query(`DROP TABLE "${s}".host_snapshots`);
   }
 }
+
+/**
+ * The platform registry's status as the replica serving it (the lease holder) last saw it, so every replica answers
+ * docker_registry_status alike: a standby reads the holder's row instead of reporting its own idle state.
+ */
+export class DockerProxyRegistryStatus1767000000001 implements MigrationInterface {
+  name = 'DockerProxyRegistryStatus1767000000001';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const s = schemaOf(runner.connection.options);
+    await runner.query(`CREATE TABLE "${s}".registry_status (
+      name text PRIMARY KEY,
+      holder text NOT NULL,
+      status jsonb NOT NULL,
+      updated_at timestamptz NOT NULL)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const s = schemaOf(runner.connection.options);
+    await runner.query(`DROP TABLE "${s}".registry_status`);
+  }
+}

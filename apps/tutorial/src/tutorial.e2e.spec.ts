@@ -6,6 +6,7 @@ import { listNamespaces } from '@powernode/netns';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the in-process platform lives in bench/support (no project), as for tests/e2e
 import { startLocalPlatform, type LocalPlatform } from '../../../bench/support/local-platform.js';
 import { runTutorial, type TutorialResult } from './tutorial.js';
+import { CLEANUP_TOOLS } from './testing/expected-walk.js';
 
 describe(runTutorial.name, () => {
   let local: LocalPlatform;
@@ -55,14 +56,7 @@ describe(runTutorial.name, () => {
 
   it('cleans up: container, image, runtime, assignment, instance, grant, laptop', async () => {
     const tools = result.calls.filter((c) => c.step === 'Cleanup').map((c) => c.tool);
-    expect(tools).toEqual([
-      'docker_delete_container',
-      'docker_delete_image',
-      'system_decommission_docker_runtime',
-      'system_unassign_module_from_template',
-      'system_decommission_instance',
-      'system_sdwan_revoke_access_grant',
-    ]);
+    expect(tools).toEqual([...CLEANUP_TOOLS]);
     expect((await local.tool('docker_list_hosts', {})).hosts).toEqual([]);
     expect(result.state.laptopNamespace).toMatch(new RegExp(`^${local.prefix}-lap[0-9a-f]{4}$`));
     expect(await listNamespaces()).not.toContain(result.state.laptopNamespace);

@@ -5,5 +5,6 @@ export { dockerHostDecider, dockerHostRef } from './docker-host.decider.js';
 export { managedDockerHostOf, type ManagedDockerHost } from './docker-host.view.js';
 export { DockerHosts } from './docker-hosts.js';
 export { dockerHostsProjection } from './docker-hosts.projection.js';
-export { daemonClient, probeDaemon, type DaemonFacts } from './daemon/daemon-probe.js';
+export { daemonClient, probeDaemon, quietAgent, type DaemonFacts } from './daemon/daemon-probe.js';
 export { PlatformDockerClient, type PlatformClientTls } from './daemon/platform-docker-client.js';
+export { platformSecureContext } from './daemon/secure-context.js';

@@ -48,6 +48,28 @@ describe(EventStore.name, () => {
     expect(await sut.load(ref())).toEqual({ events: [], version: 0, position: 0 });
   });
 
+  it("keeps what it loaded and still sees another writer's later commits", async () => {
+    const r = ref();
+    const other = new EventStore(nc, config, counterRegistry());
+    const first = await sut.append(r, { version: 0, position: 0 }, [inc(1), inc(2)], meta);
+    expect((await sut.load(r)).version).toBe(2); // kept
+    const second = await other.append(r, { version: first.version, position: first.position }, [inc(3)], meta);
+    const loaded = await sut.load(r);
+    expect(loaded).toMatchObject({ version: 3, position: second.position });
+    expect(loaded.events.map((e) => e.data['by'])).toEqual([1, 2, 3]);
+    // What a caller does with the answer does not change the next one.
+    loaded.events.pop();
+    expect((await sut.load(r)).events.map((e) => e.data['by'])).toEqual([1, 2, 3]);
+  });
+
+  it('forgets the least recently loaded aggregates beyond its bound, and loads them whole again', async () => {
+    const small = new EventStore(nc, config, counterRegistry(), 2);
+    const [a, b, c] = [ref(), ref(), ref()];
+    for (const r of [a, b, c]) await small.append(r, { version: 0, position: 0 }, [inc(7)], meta);
+    for (const r of [a, b, c]) expect((await small.load(r)).events.map((e) => e.data['by'])).toEqual([7]);
+    expect((await small.load(a)).version).toBe(1); // a was dropped for c, read again from the start
+  });
+
   it('lets exactly one of 8 concurrent writers at the same expected version win', async () => {
     const r = ref();
     const base = await sut.append(r, { version: 0, position: 0 }, [inc(1)], meta);

@@ -15,26 +15,36 @@ const encoder = new TextEncoder();
 export class EventStore {
   private readonly js: JetStreamClient;
   private jsm?: Promise<JetStreamManager>;
+  /** Histories read so far, per aggregate subject, least recently loaded first. */
+  private readonly history = new Map<string, LoadedStream>();
 
   constructor(
     private readonly nc: NatsConnection,
     readonly config: EventStoreConfig,
     private readonly registry: EventRegistry,
+    /** How many aggregates' histories stay in memory between loads. */
+    private readonly keepAggregates = 5_000,
   ) {
     this.js = jetstream(nc);
   }
 
-  /** Every event of the aggregate in order, validated and upcast to the latest schema of its kind. */
+  /**
+   * Every event of the aggregate in order, validated and upcast to the latest schema of its kind. Stored history
+   * never changes, so what an earlier load read is kept (for the most recently loaded aggregates) and a load only
+   * reads the commits after it: one request for an aggregate nobody else wrote since, however long its history.
+   * Another writer's commits (another replica) are simply the ones found after the kept position.
+   */
   async load(ref: AggregateRef): Promise<LoadedStream> {
     const subject = aggregateSubject(this.config.subjectPrefix, ref);
     const jsm = await (this.jsm ??= jetstreamManager(this.nc));
-    const loaded: LoadedStream = { events: [], version: 0, position: 0 };
+    const kept = this.history.get(subject);
+    const loaded: LoadedStream = kept ? { events: [...kept.events], version: kept.version, position: kept.position } : { events: [], version: 0, position: 0 };
     // MSG.GET with next_by_subj walks one subject on the stream leader (consistent, no consumer to create);
-    // aggregates hold few commits, and 2.9 has no batch get.
-    for (let seq = 1; ; ) {
+    // 2.9 has no batch get.
+    for (let seq = loaded.position + 1; ; ) {
       const query = { seq, next_by_subj: subject } as unknown as MsgRequest;
       const msg = await jsm.streams.getMessage(this.config.stream, query);
-      if (!msg) return loaded;
+      if (!msg) break;
       const commit = parseStoredCommit(msg.data, subject, msg.seq);
       for (const event of commit.events) {
         if (event.aggregate_version !== loaded.version + 1) {
@@ -46,6 +56,16 @@ export class EventStore {
       loaded.position = msg.seq;
       seq = msg.seq + 1;
     }
+    this.keep(subject, loaded);
+    return loaded;
+  }
+
+  /** Most recently loaded first out of the map's insertion order: a re-load moves the aggregate to the back. */
+  private keep(subject: string, loaded: LoadedStream): void {
+    this.history.delete(subject);
+    if (loaded.version === 0) return;
+    this.history.set(subject, { events: [...loaded.events], version: loaded.version, position: loaded.position });
+    if (this.history.size > this.keepAggregates) this.history.delete(this.history.keys().next().value as string);
   }
 
   /** Stores the events as one commit if the aggregate is still at `expected`; else throws ConcurrencyConflict. */

@@ -41,6 +41,16 @@ describe(handleCommand.name, () => {
     expect(loaded.events.map((e) => e.aggregate_version)).toEqual(Array.from({ length: 8 * perCaller }, (_, i) => i + 1));
   });
 
+  it("decides on a state that includes another writer's events since its own last command", async () => {
+    const r = ref();
+    const other = new EventStore(nc, config, counterRegistry());
+    await handleCommand(store, r, counterDecider(), { type: 'increment', by: 1 }, meta);
+    await handleCommand(other, r, counterDecider(), { type: 'increment', by: 10 }, meta);
+    const sut = await handleCommand(store, r, counterDecider(), { type: 'increment', by: 100 }, meta);
+    expect(sut.state).toEqual({ count: 111 });
+    expect((await handleCommand(other, r, counterDecider(), { type: 'increment', by: 1000 }, meta)).state).toEqual({ count: 1111 });
+  });
+
   it('returns the evolved state and position of the append', async () => {
     const r = ref();
     await handleCommand(store, r, counterDecider(), { type: 'increment', by: 2 }, meta);

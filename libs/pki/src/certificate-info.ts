@@ -21,8 +21,29 @@ export interface CertificateInfo {
 
 const EKU_NAMES = new Map<string, string>(Object.entries(ExtendedKeyUsage).map(([name, oid]) => [oid, name]));
 
-/** The facts of a certificate PEM that adapters and tests look at. */
+/** Parsed certificates kept by their PEM (ASN.1 decoding dominates an agent's idle CPU: it checks its certificates every round). */
+const parsed = new Map<string, CertificateInfo>();
+const KEEP = 4_096;
+
+/** The facts of a certificate PEM that adapters and tests look at (a fresh copy each call; parsing is done once per PEM). */
 export function certificateInfo(pem: string): CertificateInfo {
+  let info = parsed.get(pem);
+  if (info === undefined) {
+    info = parseInfo(pem);
+    if (parsed.size >= KEEP) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(pem, info);
+  }
+  return {
+    ...info,
+    dnsNames: [...info.dnsNames],
+    ipAddresses: [...info.ipAddresses],
+    extendedKeyUsages: [...info.extendedKeyUsages],
+    notBefore: new Date(info.notBefore),
+    notAfter: new Date(info.notAfter),
+  };
+}
+
+function parseInfo(pem: string): CertificateInfo {
   const certificate = parseCertificate(pem);
   const eku = certificate.getExtension(ExtendedKeyUsageExtension);
   return {

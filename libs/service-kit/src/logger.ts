@@ -7,7 +7,8 @@ export function createLogger(service: string, level = 'info'): Logger {
   return pino({
     name: service,
     level,
-    base: { service },
+    // pid tells replicas apart: under scripts/replicas.mjs they share one stdout (pino's default base has it too).
+    base: { service, pid: process.pid },
     redact: {
       paths: ['authorization', '*.authorization', 'headers.authorization', 'token', '*.token', 'private_key', '*.private_key'],
       censor: '[redacted]',

@@ -1,8 +1,7 @@
 import { Agent } from 'node:https';
-import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { DOCKER_TLS_PORT } from '@powernode/contracts';
-import type { PlatformClientTls, PlatformDockerClient } from '@powernode/docker-host';
+import { platformSecureContext, quietAgent, type PlatformClientTls, type PlatformDockerClient } from '@powernode/docker-host';
 
 interface Connection {
   docker: Docker;
@@ -38,10 +37,8 @@ export class DaemonPool {
     const current = this.connections.get(hostId);
     if (current && current.tls === tls && current.overlay === overlay) return current.docker;
     if (current) this.retire(current);
-    const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS, maxFreeSockets: SOCKETS, timeout: 60_000, ca: tls.ca, cert: tls.cert, key: tls.key });
-    // docker-modem logs `util.inspect(options)` on every request, debug on or not; the options hold this agent and
-    // every socket it keeps, so the cost grows with the pool (~10 ms a request at 16 sockets). Keep it one word.
-    Object.defineProperty(agent, inspect.custom, { value: () => `[https.Agent ${hostId}]` });
+    // quietAgent: docker-modem inspects the options per request, and this agent holds every pooled socket.
+    const agent = quietAgent(new Agent({ keepAlive: true, maxSockets: SOCKETS, maxFreeSockets: SOCKETS, timeout: 60_000, secureContext: platformSecureContext(tls) }), hostId);
     const docker = new Docker({ protocol: 'https', host: `[${overlay}]`, port: this.port, ca: tls.ca, cert: tls.cert, key: tls.key, timeout: this.timeoutMs, agent } as Docker.DockerOptions);
     this.connections.set(hostId, { docker, agent, tls, overlay });
     return docker;

@@ -106,4 +106,16 @@ describe('startPlatformRegistry', () => {
     expect(status).toEqual(sut.registry!.status());
     expect(status).toMatchObject({ ready: true, address });
   });
+
+  it('answers docker_registry_status from a standby replica with the status the serving replica published', async () => {
+    const standby = await startTestDockerProxy(platform, { PLATFORM_REGISTRY_ADDR: address, PLATFORM_REGISTRY_DIR: join(dir, 'registry') }, { startRegistry: startPlatformRegistry });
+    try {
+      expect([sut.lease.isHeld(), standby.lease.isHeld()]).toEqual([true, false]);
+      expect(standby.registry!.status()).toMatchObject({ ready: false, error: expect.stringMatching(/^standby/) });
+      // The queue group hands each call to either replica: ten calls all but surely reach the standby too.
+      for (let i = 0; i < 10; i++) expect(await sut.call(registryActions.dockerRegistryStatus, {})).toEqual(sut.registry!.status());
+    } finally {
+      await standby.destroy({ keepData: true });
+    }
+  }, 60_000);
 });

@@ -6,6 +6,7 @@ import type { RegistryHandle } from '../docker-proxy-app.js';
 import type { DockerProxyRuntime } from '../runtime.js';
 import { backoffMs, parseRegistryAddress } from './registry-address.js';
 import { obtainRegistryCertificate, renewAt, type RegistryCertificate } from './registry-certificate.js';
+import { SharedRegistryStatus } from './shared-registry-status.js';
 
 export type RegistryStatus = ReturnType<RegistryHandle['status']>;
 
@@ -24,13 +25,14 @@ const MAX_TIMER_MS = 24 * 3_600_000;
 export async function startPlatformRegistry(runtime: DockerProxyRuntime, lease: Lease): Promise<RegistryHandle | undefined> {
   const address = runtime.config.PLATFORM_REGISTRY_ADDR;
   if (!address) return undefined;
-  const registry = new PlatformRegistry(runtime.rpc, runtime.logger, address, resolve(runtime.config.PLATFORM_REGISTRY_DIR));
+  const shared = new SharedRegistryStatus(runtime.db, runtime.config.DATABASE_SCHEMA, lease);
+  const registry = new PlatformRegistry(runtime.rpc, runtime.logger, address, resolve(runtime.config.PLATFORM_REGISTRY_DIR), shared);
   registry.start(lease);
   return registry;
 }
 
 /** The docker_registry_status handler over a status source. */
-export function registryStatusHandlers(status: () => RegistryStatus): [string, ActionHandler][] {
+export function registryStatusHandlers(status: () => RegistryStatus | Promise<RegistryStatus>): [string, ActionHandler][] {
   return [handle(registryActions.dockerRegistryStatus, async () => status())];
 }
 
@@ -62,6 +64,7 @@ class PlatformRegistry implements RegistryHandle {
     private readonly logger: Logger,
     address: string,
     private readonly dataDir: string,
+    private readonly shared: SharedRegistryStatus,
   ) {
     ({ host: this.host, port: this.port } = parseRegistryAddress(address));
     this.address = hostPort(this.host, this.port);
@@ -82,12 +85,22 @@ class PlatformRegistry implements RegistryHandle {
     };
   }
 
+  /** The holder answers from memory; a standby with what the holder published (its own idle status if none did). */
   handlers(): [string, ActionHandler][] {
-    return registryStatusHandlers(() => this.status());
+    return registryStatusHandlers(async () => (this.stopped ? ((await this.shared.ofHolder()) ?? this.status()) : this.status()));
   }
 
   async stop(): Promise<void> {
     await this.leader?.stop();
+    await this.shared.flushed();
+  }
+
+  /** Publishes the holder's status for the standbys (after every change of ready, images or error). */
+  private changed(): void {
+    this.shared.publish(
+      () => this.status(),
+      (error) => this.logger.warn({ err: error }, 'could not publish the platform registry status'),
+    );
   }
 
   private get stopped(): boolean {
@@ -98,6 +111,7 @@ class PlatformRegistry implements RegistryHandle {
   private async serveWhileHeld(signal: AbortSignal): Promise<void> {
     this.signal = signal;
     this.error = undefined;
+    this.changed();
     signal.addEventListener('abort', () => this.wake?.(), { once: true });
     this.logger.info({ address: this.address }, 'platform registry: this replica holds the lease and serves it');
     try {
@@ -106,6 +120,7 @@ class PlatformRegistry implements RegistryHandle {
       this.ready = false;
       await this.running?.stop();
       this.running = undefined;
+      this.changed();
     }
   }
 
@@ -120,6 +135,7 @@ class PlatformRegistry implements RegistryHandle {
         if (this.stopped) break;
         const delay = backoffMs(failures++);
         this.error = (error as Error).message;
+        this.changed();
         this.logger.warn({ address: this.address, retryInMs: delay, reason: this.error }, 'platform registry not up yet; retrying');
         await this.sleepUntil(new Date(Date.now() + delay));
       }
@@ -134,6 +150,7 @@ class PlatformRegistry implements RegistryHandle {
     // While the CA is asked, a running registry keeps serving with its current, still valid, certificate.
     const certificate = await obtainRegistryCertificate(this.rpc, this.host);
     this.ready = false;
+    this.changed();
     await this.running?.stop();
     this.running = undefined;
     if (this.stopped) return certificate;
@@ -153,6 +170,7 @@ class PlatformRegistry implements RegistryHandle {
     this.running = running;
     this.ready = true;
     this.error = undefined;
+    this.changed();
     this.logger.info({ url: running.url, images: this.images, notAfter: certificate.notAfter.toISOString() }, 'platform registry ready');
     return certificate;
   }

@@ -66,9 +66,12 @@ export class DesiredStateReader {
     return { instance, assigned, configs: new Map(configs.map((c) => [c.key, c.config ?? {}])) };
   }
 
-  /** Fails when the sdwan service does: a state without `sdwan` would make the agent tear its tunnels down. */
-  async read(instanceId: string): Promise<{ desired: DesiredState; templateId: string }> {
-    const sdwan = this.sdwan(instanceId);
+  /**
+   * Fails when the sdwan service does: a state without `sdwan` would make the agent tear its tunnels down.
+   * `knownSdwan`: the SDWAN part as it still stands (no SDWAN event since it was read), so only the modules are read.
+   */
+  async read(instanceId: string, knownSdwan?: DesiredSdwan): Promise<{ desired: DesiredState; templateId: string }> {
+    const sdwan = knownSdwan === undefined ? this.sdwan(instanceId) : Promise.resolve(knownSdwan);
     // Settled here, awaited below: a catalog error must not leave the sdwan call's rejection unhandled.
     sdwan.catch(() => undefined);
     const { instance, assigned, configs } = await this.modules(instanceId);

@@ -16,6 +16,8 @@ interface Waiter {
   /** Networks the held state has an interface on: their events may change it. */
   networkIds: readonly string[];
   heldVersion: string;
+  /** The held state's SDWAN part: reused when only modules may have changed. */
+  heldSdwan: DesiredState['sdwan'];
   settle(outcome: { desired?: DesiredState; error?: unknown }): void;
 }
 
@@ -26,9 +28,11 @@ interface Scope {
   all: boolean;
   sdwanInstances: Set<string>;
   networks: Set<string>;
+  /** The one delayed re-read after an SDWAN event: the SDWAN part is read again, with no further retry. */
+  sdwanRetries: Set<string>;
 }
 
-const emptyScope = (): Scope => ({ templates: new Set(), instances: new Set(), all: false, sdwanInstances: new Set(), networks: new Set() });
+const emptyScope = (): Scope => ({ templates: new Set(), instances: new Set(), all: false, sdwanInstances: new Set(), networks: new Set(), sdwanRetries: new Set() });
 
 /**
  * Held heartbeats. Every replica tails `system.catalog`, `system.sdwan` and `system.docker` live (core subscriptions, so each
@@ -70,7 +74,7 @@ export class LongPoll {
         if (outcome.error) reject(outcome.error);
         else resolve(outcome.desired);
       };
-      const waiter: Waiter = { instanceId, templateId, networkIds: networkIdsOf(held), heldVersion: held.version, settle: done };
+      const waiter: Waiter = { instanceId, templateId, networkIds: networkIdsOf(held), heldVersion: held.version, heldSdwan: held.sdwan, settle: done };
       const onAbort = () => done({});
       const timer = setTimeout(() => done({}), waitMs);
       this.waiters.add(waiter);
@@ -120,7 +124,7 @@ export class LongPoll {
     this.running = this.refresh().finally(() => {
       this.running = null;
       const p = this.pending;
-      if (p.all || p.templates.size || p.instances.size || p.sdwanInstances.size || p.networks.size) this.schedule();
+      if (p.all || p.templates.size || p.instances.size || p.sdwanInstances.size || p.networks.size || p.sdwanRetries.size) this.schedule();
     });
   }
 
@@ -138,7 +142,8 @@ export class LongPoll {
     const scope = this.pending;
     this.pending = emptyScope();
     const bySdwan = (w: Waiter) => scope.sdwanInstances.has(w.instanceId) || w.networkIds.some((n) => scope.networks.has(n));
-    const affected = [...this.waiters].filter((w) => scope.all || scope.templates.has(w.templateId) || scope.instances.has(w.instanceId) || bySdwan(w));
+    const retried = (w: Waiter) => scope.sdwanRetries.has(w.instanceId);
+    const affected = [...this.waiters].filter((w) => scope.all || scope.templates.has(w.templateId) || scope.instances.has(w.instanceId) || bySdwan(w) || retried(w));
     if (!affected.length) return;
     await this.caughtUp();
     const byInstance = new Map<string, Waiter[]>();
@@ -147,7 +152,11 @@ export class LongPoll {
     await Promise.all(
       [...byInstance].map(async ([instanceId, waiters]) => {
         try {
-          const { desired } = await this.reader.read(instanceId);
+          // A template change reaching every instance of a big template must not ask the sdwan service for each
+          // peer list again: without an SDWAN event for it, the one held is still the one the service would give.
+          const [only] = waiters;
+          const known = waiters.length === 1 && !bySdwan(only!) && !retried(only!) ? only!.heldSdwan : undefined;
+          const { desired } = await this.reader.read(instanceId, known);
           for (const w of waiters) if (desired.version !== w.heldVersion) w.settle({ desired });
           if (waiters.some((w) => desired.version === w.heldVersion && bySdwan(w))) lagging.push(instanceId);
         } catch (error) {
@@ -158,11 +167,11 @@ export class LongPoll {
     if (lagging.length) this.retryLater(lagging);
   }
 
-  /** Marks the instances again after a pause, as plain instance marks: they get no second retry. */
+  /** Marks the instances again after a pause, to read their SDWAN part once more: they get no second retry. */
   private retryLater(instanceIds: string[]): void {
     const timer = setTimeout(() => {
       this.retries.delete(timer);
-      for (const id of instanceIds) this.pending.instances.add(id);
+      for (const id of instanceIds) this.pending.sdwanRetries.add(id);
       this.schedule();
     }, SDWAN_LAG_RETRY_MS);
     this.retries.add(timer);

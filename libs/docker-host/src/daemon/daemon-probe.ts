@@ -1,7 +1,9 @@
 import { Agent } from 'node:https';
+import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { DOCKER_TLS_PORT, PlatformError } from '@powernode/contracts';
 import type { PlatformClientTls } from './platform-docker-client.js';
+import { platformSecureContext } from './secure-context.js';
 
 /** What the daemon says about itself. */
 export interface DaemonFacts {
@@ -25,8 +27,17 @@ export function daemonClient(overlay: string, tls: PlatformClientTls, timeoutMs:
     key: tls.key,
     timeout: timeoutMs,
     // A fresh connection per probe: a pooled one could outlive a client certificate rotation.
-    agent: new Agent({ keepAlive: false }),
+    agent: quietAgent(new Agent({ keepAlive: false, secureContext: platformSecureContext(tls) }), overlay),
   } as Docker.DockerOptions);
+}
+
+/**
+ * docker-modem logs `util.inspect(options)` on every request, debug on or not; the options hold the agent with its
+ * TLS context and sockets, which makes that inspect cost more than the request. Keep it one word.
+ */
+export function quietAgent(agent: Agent, name: string): Agent {
+  Object.defineProperty(agent, inspect.custom, { value: () => `[https.Agent ${name}]` });
+  return agent;
 }
 
 /** TLS `/_ping` then `/version`; anything else than OK → DaemonUnreachable with the reason. */
