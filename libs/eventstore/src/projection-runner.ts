@@ -71,16 +71,22 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
     return `${this.options.service}_${this.table}`;
   }
 
-  /** Creates the table, checkpoint and consumer if missing, then starts applying batches in the background. */
-  async start(): Promise<void> {
-    if (this.loop) return;
-    const { dataSource: ds, projection, nc, store } = this.options;
+  /** Creates the table and the checkpoint if missing (queries and waitFor work from then on, applying or not). */
+  async prepare(): Promise<void> {
+    const { dataSource: ds, projection } = this.options;
     // Replicas starting together would race CREATE TABLE IF NOT EXISTS (PostgreSQL then fails on pg_type).
     await ds.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`powernode.projection.${this.schema}.${this.table}`]);
       await createProjectionTable(tx, this.schema, this.table);
     });
     await ensureCheckpoint(ds, this.schema, projection);
+  }
+
+  /** Prepares, creates the consumer if missing, then starts applying batches in the background. */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    const { dataSource: ds, projection, nc, store } = this.options;
+    await this.prepare();
     const checkpoint = await readCheckpoint(ds, this.schema, projection);
     await ensureProjectionConsumer(nc, store, { durable: this.consumerName, checkpoint, batchSize: this.batchSize, ackWaitMs: this.ackWaitMs });
     const consumer = await jetstream(nc).consumers.get(store.stream, this.consumerName);

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@powernode/contracts';
 import { ProjectionRunner, type CommandMeta } from '@powernode/eventstore';
-import { selectDocs, tracedProjection } from '@powernode/service-runtime';
+import { applyWhile, selectDocs, tracedProjection } from '@powernode/service-runtime';
+import { runWhileLeader, type LeaderJob } from '@powernode/service-kit';
 import type { HandshakeRuntime } from '../../runtime.js';
 import { DOCKER_SETTINGS } from '../docker-settings.js';
 import { revokeDaemonCertificate } from '../provisioning/daemon-revocation.js';
@@ -32,6 +33,7 @@ export class DockerAssignmentPolicy {
   private retryMs = 1_000;
   private readonly failed = new Set<string>();
   private stopped = false;
+  private applying?: LeaderJob;
   private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
@@ -53,7 +55,9 @@ export class DockerAssignmentPolicy {
   }
 
   async start(): Promise<void> {
-    await this.runner.start();
+    await this.runner.prepare();
+    // Applied (and reacted to) by the replica that applies the service's projections: one reaction per event.
+    this.applying = runWhileLeader(this.runtime.projectionLease, (signal) => applyWhile([this.runner], signal, this.runtime.logger), this.runtime.logger);
     const every = DOCKER_SETTINGS.policySweepMs;
     const sweep = () => {
       if (this.isLeader()) void this.sweep().catch((error: unknown) => this.runtime.logger.warn({ err: error }, 'docker assignment sweep failed'));
@@ -71,7 +75,7 @@ export class DockerAssignmentPolicy {
     this.stopped = true;
     clearInterval(this.sweepTimer);
     clearTimeout(this.retryTimer);
-    await this.runner.stop();
+    await this.applying?.stop();
     await Promise.all(this.chains.values());
   }
 
