@@ -1,15 +1,8 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { EVENT_HEADERS } from '@powernode/contracts';
+import { DOCKER_ONBOARDING_KINDS, EVENT_HEADERS } from '@powernode/contracts';
 
 /** The docker kinds of one host's onboarding, in the tutorial's order (the phases the benchmark times). */
-export const ONBOARDING_PHASES = [
-  'system.docker.module.assigned',
-  'system.docker.runtime.installing',
-  'system.docker.handshake.wants_cert',
-  'system.docker.handshake.cert_signed',
-  'system.docker.handshake.ready',
-  'system.docker.provisioned',
-] as const;
+export const ONBOARDING_PHASES = DOCKER_ONBOARDING_KINDS;
 
 const CONNECTED = 'system.docker.provisioned';
 const FAILED = 'system.docker.handshake.failed';
