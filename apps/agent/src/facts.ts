@@ -11,9 +11,19 @@ export function collectFacts(runtimes: RuntimeFacts = {}): agentProtocol.AgentFa
     os: `${os.type()} ${os.release()}`.slice(0, 128),
     arch: os.arch().slice(0, 32),
     hostname: os.hostname().slice(0, 253),
-    underlay_endpoints: underlayEndpoints(os.networkInterfaces()).slice(0, 32),
+    underlay_endpoints: currentUnderlayEndpoints(),
     runtimes,
   };
+}
+
+/** Listing the interfaces costs a netlink dump of every address; heartbeats may come faster than addresses change. */
+const ENDPOINTS_TTL_MS = 10_000;
+let endpoints: { at: number; value: string[] } | undefined;
+
+function currentUnderlayEndpoints(): string[] {
+  const now = Date.now();
+  if (endpoints === undefined || now - endpoints.at > ENDPOINTS_TTL_MS) endpoints = { at: now, value: underlayEndpoints(os.networkInterfaces()).slice(0, 32) };
+  return endpoints.value;
 }
 
 /**
