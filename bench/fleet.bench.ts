@@ -63,11 +63,19 @@ let cleaned: Promise<void> | undefined;
 /** Everything this run made, once, also on Ctrl-C: the simulator, the services, the link (kernel state outlives us). */
 const cleanup = () =>
   (cleaned ??= (async () => {
-    await workers?.close();
-    watch.stop();
-    await lagSampler.close();
-    await services.destroy();
-    await link.destroy();
+    const steps: [string, () => Promise<unknown> | void][] = [
+      ['simulator', () => workers?.close()],
+      ['event watch', () => watch.stop()],
+      ['lag sampler', () => lagSampler.close()],
+      ['services', () => services.destroy()],
+      ['overlay link', () => link.destroy()],
+    ];
+    // Each step whatever the others did: a failed one must not leave the link (kernel state) behind.
+    for (const [what, step] of steps) {
+      await Promise.resolve()
+        .then(step)
+        .catch((error: unknown) => console.error(`cleanup: ${what} failed: ${String(error)}`));
+    }
   })());
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
