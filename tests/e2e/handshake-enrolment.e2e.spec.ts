@@ -54,6 +54,20 @@ describe('handshake enrolment', () => {
     await expectRefused(token);
   });
 
+  it('answers a retry with the same token and key (the first answer was lost) and refuses any other key', async () => {
+    const { instanceId } = await sut.provision();
+    const { token } = await sut.handshake.issueToken(instanceId);
+    const { csrPem } = await agentKeyAndCsr();
+    const request = { bootstrap_token: token, csr_pem: csrPem, facts: testFacts };
+    const first = await agentRequest(sut.handshake.url, '/agent/enroll', { ca: [sut.root] }, request);
+    const retry = await agentRequest(sut.handshake.url, '/agent/enroll', { ca: [sut.root] }, request);
+    expect(first).toMatchObject({ status: 200, body: { instance_id: instanceId } });
+    expect(retry).toMatchObject({ status: 200, body: { instance_id: instanceId } });
+    // Both certify the agent's one key; the platform knows the later one.
+    expect(certificateInfo(retry.body.certificate_pem).subjectCn).toBe(instanceId);
+    await expectRefused(token); // a fresh key with the redeemed token
+  });
+
   it('refuses an older token once a new one was issued for the instance', async () => {
     const { instanceId } = await sut.provision();
     const old = (await sut.handshake.issueToken(instanceId)).token;

@@ -34,3 +34,19 @@ export class HandshakeStorage1764000200000 implements MigrationInterface {
     await runner.query(`DROP TABLE "${s}".bootstrap_tokens`);
   }
 }
+
+/**
+ * The key a bootstrap token was redeemed for: an agent whose enrolment answer was lost (it timed out while the platform
+ * finished) retries with the same token and the same key, and gets its certificate instead of a refusal.
+ */
+export class HandshakeTokenKey1768000000000 implements MigrationInterface {
+  name = 'HandshakeTokenKey1768000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE "${schemaOf(runner.connection.options)}".bootstrap_tokens ADD COLUMN used_by_key text`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE "${schemaOf(runner.connection.options)}".bootstrap_tokens DROP COLUMN used_by_key`);
+  }
+}

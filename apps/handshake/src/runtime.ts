@@ -6,7 +6,7 @@ import { HandshakeDockerCertificates1766000000000 } from './docker/docker.migrat
 import { directDockerProjection } from './docker/projections/direct-docker.projection.js';
 import { dockerHostsProjection } from '@powernode/docker-host';
 import { dockerModulesProjection } from './docker/projections/docker-modules.projection.js';
-import { HandshakeStorage1764000200000 } from './handshake.migration.js';
+import { HandshakeStorage1764000200000, HandshakeTokenKey1768000000000 } from './handshake.migration.js';
 
 export const HANDSHAKE_VERSION = '0.1.0';
 
@@ -27,7 +27,7 @@ export async function startHandshakeRuntime(config: HandshakeConfig, logger: Log
     version: HANDSHAKE_VERSION,
     config,
     logger,
-    migrations: [HandshakeStorage1764000200000, HandshakeDockerCertificates1766000000000],
+    migrations: [HandshakeStorage1764000200000, HandshakeDockerCertificates1766000000000, HandshakeTokenKey1768000000000],
     projections: handshakeProjections(),
   });
   return runtime as HandshakeRuntime;

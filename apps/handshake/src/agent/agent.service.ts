@@ -40,8 +40,8 @@ export class AgentService {
   async enroll(body: unknown) {
     const request = parseInput(agentProtocol.enrollRequest, body, 'enroll request');
     if (agentProtocol.caFingerprintOfBootstrapToken(request.bootstrap_token) !== this.identity().rootSha256) throw invalidToken();
-    await verifyCsr(request.csr_pem);
-    const instanceId = await this.tokens.consume(request.bootstrap_token);
+    const csr = await verifyCsr(request.csr_pem);
+    const { instanceId, firstUse } = await this.tokens.consume(request.bootstrap_token, csr.spkiSha256);
     try {
       await this.reader.instance(instanceId).catch((error: PlatformError) => {
         if (error.code !== 'NotFound') throw error; // the projection may lag the catalog; the catalog decides below
@@ -54,8 +54,8 @@ export class AgentService {
       await this.runtime.rpc.callInternal(catalogActions.catalogRecordInstanceAgent, record, 'handshake');
       return { instance_id: instanceId, certificate_pem: signed.cert_pem, chain_pem: signed.chain_pem, heartbeat_interval_s: this.intervalS };
     } catch (error) {
-      // Nothing was enrolled: the agent may retry with the same token.
-      await this.tokens.release(request.bootstrap_token);
+      // Nothing was enrolled: the agent may retry with the same token (a retry of an enrolment that went through keeps it used).
+      if (firstUse) await this.tokens.release(request.bootstrap_token);
       throw error;
     }
   }

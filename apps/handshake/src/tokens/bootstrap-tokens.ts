@@ -28,21 +28,28 @@ export class BootstrapTokens {
     return { token, expires_at: rows[0]!.expires_at.toISOString() };
   }
 
-  /** Uses the token up atomically and names its instance; used, expired or unknown → InvalidBootstrapToken. */
-  async consume(token: string): Promise<string> {
-    const rows = returnedRows<{ instance_id: string }>(
+  /**
+   * Uses the token up atomically for the key `keySha256` and names its instance. The same key may redeem it again
+   * until it expires (an agent retrying after its answer was lost: the CSR proves it holds that key); another key,
+   * an expired or an unknown token → InvalidBootstrapToken. `firstUse`: this call redeemed it (only then may a failed
+   * enrolment give it back).
+   */
+  async consume(token: string, keySha256: string): Promise<{ instanceId: string; firstUse: boolean }> {
+    const rows = returnedRows<{ instance_id: string; first_use: boolean }>(
       await this.db.query(
-        `UPDATE ${this.table} SET used_at = now() WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > now() RETURNING instance_id`,
-        [tokenSha256(token)],
+        `UPDATE ${this.table} SET used_at = coalesce(used_at, now()), used_by_key = coalesce(used_by_key, $2)
+          WHERE token_sha256 = $1 AND expires_at > now() AND (used_at IS NULL OR used_by_key = $2)
+          RETURNING instance_id, used_at = now() AS first_use`,
+        [tokenSha256(token), keySha256],
       ),
     );
     if (!rows[0]) throw invalidToken();
-    return rows[0].instance_id;
+    return { instanceId: rows[0].instance_id, firstUse: rows[0].first_use };
   }
 
   /** Gives a consumed token back when enrolment failed before anything was recorded (e.g. the CA was down). */
   async release(token: string): Promise<void> {
-    await this.db.query(`UPDATE ${this.table} SET used_at = NULL WHERE token_sha256 = $1`, [tokenSha256(token)]);
+    await this.db.query(`UPDATE ${this.table} SET used_at = NULL, used_by_key = NULL WHERE token_sha256 = $1`, [tokenSha256(token)]);
   }
 }
 
