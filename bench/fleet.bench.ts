@@ -101,7 +101,7 @@ try {
   const simMeter = new UsageMeter(() => workers!.pids);
   started = performance.now();
   workers.start(plan.hosts);
-  await until('every agent enrolled', () => (watch.kinds.get('system.catalog.instance.enrolled') ?? 0) >= AGENTS, TIMEOUT_MS);
+  await until('every agent enrolled', () => watch.enrolled.size >= AGENTS, TIMEOUT_MS);
   const enrolS = (performance.now() - started) / 1000;
   console.log(`enrolled ${AGENTS} agents in ${enrolS.toFixed(1)} s (${Math.round(AGENTS / enrolS)}/s)`);
 

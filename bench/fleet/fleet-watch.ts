@@ -15,6 +15,8 @@ export class FleetWatch {
   /** host id → kind → first time seen (ms, this process's clock). */
   readonly hosts = new Map<string, Map<string, number>>();
   readonly kinds = new Map<string, number>();
+  /** Instances that enrolled (a retried enrolment records the event again: count each instance once). */
+  readonly enrolled = new Set<string>();
   connected = 0;
   failed = 0;
   lastFailure: string | undefined;
@@ -30,6 +32,7 @@ export class FleetWatch {
         const aggregate = msg.headers.get(EVENT_HEADERS.aggregateId);
         for (const kind of kinds) {
           this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+          if (kind === 'system.catalog.instance.enrolled') this.enrolled.add(aggregate);
           if (!kind.startsWith('system.docker.')) continue;
           let seen = this.hosts.get(aggregate);
           if (!seen) this.hosts.set(aggregate, (seen = new Map()));
