@@ -101,7 +101,11 @@ try {
   const simMeter = new UsageMeter(() => workers!.pids);
   started = performance.now();
   workers.start(plan.hosts);
-  await until('every agent enrolled', () => watch.enrolled.size >= AGENTS, TIMEOUT_MS);
+  const enrolling = setInterval(() => {
+    const s = workers!.status();
+    console.log(`  +${((performance.now() - started) / 1000).toFixed(0)} s: enrolled ${watch.enrolled.size}/${AGENTS}, agent errors ${s.errors}, warnings ${s.warnings}`);
+  }, 10_000);
+  await until('every agent enrolled', () => watch.enrolled.size >= AGENTS, TIMEOUT_MS).finally(() => clearInterval(enrolling));
   const enrolS = (performance.now() - started) / 1000;
   console.log(`enrolled ${AGENTS} agents in ${enrolS.toFixed(1)} s (${Math.round(AGENTS / enrolS)}/s)`);
 

@@ -2,9 +2,12 @@
 // Runs one service as N replicas on this machine with node:cluster:
 //   node scripts/replicas.mjs --replicas N -- <entry.js> [args...]
 // Each worker is a full, independent replica (its own NATS and PostgreSQL connections); POWERNODE_REPLICA=<0..N-1>
-// tells it which one it is. The primary owns the listening sockets of whatever the workers listen on (HTTP, HTTPS,
-// gRPC) and hands accepted connections to them round-robin, so N processes share one port (port 0 too) and every
-// accepted socket keeps its real remote address.
+// tells it which one it is. The primary opens the listening sockets of whatever the workers listen on (HTTP, HTTPS,
+// gRPC) and shares them, so N processes share one port (port 0 too); each worker accepts for itself (SCHED_NONE), so
+// every accepted socket keeps its real remote address and a busy worker simply accepts less. Node's default on Linux,
+// round-robin, has the primary accept every connection and hand it over one at a time, waiting for the worker's ack:
+// under a burst (10,000 agents at once) the primary queued thousands of connections, each older than the client's
+// timeout by the time a worker got it, and nothing was served at all.
 // The primary forwards SIGINT/SIGTERM/SIGHUP to every worker, SIGKILLs those still running after a grace, and exits
 // once all have exited (0 when every worker exited 0). A worker that dies outside a shutdown is restarted with backoff.
 // Plain ESM, node: built-ins only.
@@ -57,7 +60,8 @@ function makeLogger(entry, threshold) {
 
 function runPrimary({ replicas, entry, args }) {
   const log = makeLogger(entry, LEVELS[(process.env.LOG_LEVEL ?? 'info').toLowerCase()] ?? LEVELS.info);
-  // Workers inherit this process's node options (e.g. --enable-source-maps); round-robin is the default on Linux.
+  // Workers inherit this process's node options (e.g. --enable-source-maps). Set before the first fork (see the header).
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: path.resolve(entry), args });
 
   /** Per replica index: its worker, when it was forked, and the next restart delay. */

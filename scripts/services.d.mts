@@ -13,7 +13,7 @@ export interface ServiceDef {
   args?: string[];
   /** Runs only as root (npm start skips it otherwise). */
   needsRoot?: boolean;
-  /** At most one process per machine (the hub: one WireGuard peer); not run through scripts/replicas.mjs. */
+  /** At most one process per machine (the hub: one WireGuard peer): one scripts/replicas.mjs worker, never more. */
   singleton?: boolean;
   env: string[];
 }

@@ -149,6 +149,14 @@ export const PLATFORM_ENV = {
     default: '10',
     description: 'Seconds between agent heartbeats; an instance is offline after twice this without one.',
   },
+  AGENT_MAX_CONCURRENT: {
+    default: '64',
+    description: 'Agent requests (enrol, a heartbeat\'s read, renew, the runtime handshake) the handshake serves at once; the others wait their turn.',
+  },
+  AGENT_MAX_WAIT_MS: {
+    default: '5000',
+    description: 'How long an agent request waits for its turn before it is refused with 503 Unavailable, which agents retry with backoff.',
+  },
   BOOTSTRAP_TOKEN_TTL_S: {
     default: '3600',
     description: 'Lifetime of a bootstrap token (single use), seconds.',
@@ -290,7 +298,7 @@ export const SERVICES = [
   {
     name: 'handshake',
     entry: 'dist/apps/handshake/src/main.js',
-    env: [...BASE_ENV, 'HANDSHAKE_HOST', 'HANDSHAKE_PORT', 'HEARTBEAT_INTERVAL_S', 'BOOTSTRAP_TOKEN_TTL_S', 'DOCKER_DAEMON_CERT_TTL_S', 'PLATFORM_REGISTRY_ADDR'],
+    env: [...BASE_ENV, 'HANDSHAKE_HOST', 'HANDSHAKE_PORT', 'HEARTBEAT_INTERVAL_S', 'AGENT_MAX_CONCURRENT', 'AGENT_MAX_WAIT_MS', 'BOOTSTRAP_TOKEN_TTL_S', 'DOCKER_DAEMON_CERT_TTL_S', 'PLATFORM_REGISTRY_ADDR'],
   },
   {
     name: 'sdwan',

@@ -1,6 +1,7 @@
 // Runs platform services side by side with prefixed, coloured logs. When one exits with a failure the
 // others are stopped; Ctrl-C / SIGTERM / SIGHUP are forwarded to every service (concurrently's KillOnSignal).
-// Every service but a singleton (the hub) runs through scripts/replicas.mjs as N node:cluster workers (N = 1 by default).
+// Every service runs through scripts/replicas.mjs as N node:cluster workers (N = 1 by default; a singleton such as the
+// hub always 1): its primary restarts a worker that crashes, with backoff, and logs each restart.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concurrently } from 'concurrently';
@@ -11,10 +12,10 @@ const REPLICAS_SCRIPT = fileURLToPath(new URL('./replicas.mjs', import.meta.url)
 /** Quotes a word for sh when it holds anything but safe characters. */
 const shellWord = (word) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
-/** `exec node ...` for one service: the entry itself for a singleton, else the replicas primary with N workers. */
+/** `exec node ...` for one service: the replicas primary with N workers (one for a singleton), which restarts a crashed one. */
 export function serviceCommand(service, replicas, cwd) {
   const target = [service.entry, ...(service.args ?? [])];
-  const argv = service.singleton ? target : [path.relative(cwd, REPLICAS_SCRIPT), '--replicas', String(replicas), '--', ...target];
+  const argv = [path.relative(cwd, REPLICAS_SCRIPT), '--replicas', String(service.singleton ? 1 : replicas), '--', ...target];
   return ['exec', 'node', '--enable-source-maps', ...argv.map(shellWord)].join(' ');
 }
 

@@ -9,11 +9,15 @@ export interface FleetPlanOptions {
   networkSize: number;
   /** Requests in flight while provisioning. */
   concurrency?: number;
+  /** Templates to spread the hosts over (host i on template i mod templates); default 1. */
+  templates?: number;
 }
 
 /** What the platform made for the fleet, and how long each step took per host. */
 export interface FleetPlan {
+  /** The first template (all hosts' with one template). */
   templateId: string;
+  templateIds: string[];
   hosts: SimulatedHost[];
   overlays: string[];
   timings: { provisionMs: number[]; attachMs: number[] };
@@ -26,7 +30,10 @@ export interface FleetPlan {
  */
 export async function planFleet(call: ActionCall, options: FleetPlanOptions): Promise<FleetPlan> {
   const tag = randomBytes(3).toString('hex');
-  const { template } = await call(catalogActions.systemCreateTemplate, { name: `fleet-${tag}` });
+  const templateIds: string[] = [];
+  for (let t = 0; t < (options.templates ?? 1); t += 1) {
+    templateIds.push((await call(catalogActions.systemCreateTemplate, { name: t === 0 ? `fleet-${tag}` : `fleet-${tag}-t${t}` })).template.id);
+  }
   const networks: string[] = [];
   for (let n = 0; n < Math.ceil(options.agents / options.networkSize); n += 1) {
     networks.push((await call(sdwanActions.systemSdwanCreateNetwork, { name: `fleet-${tag}-${n}` })).network.id);
@@ -42,13 +49,13 @@ export async function planFleet(call: ActionCall, options: FleetPlanOptions): Pr
   const overlays: string[] = new Array(options.agents);
   await inParallel(options.agents, options.concurrency ?? 32, async (i) => {
     const { instance, bootstrap } = await timed(timings.provisionMs, () =>
-      call(catalogActions.systemProvisionInstance, { template_id: template.id, name: `fleet-${tag}-${i}`, provider: 'external' }),
+      call(catalogActions.systemProvisionInstance, { template_id: templateIds[i % templateIds.length]!, name: `fleet-${tag}-${i}`, provider: 'external' }),
     );
     const { peer } = await timed(timings.attachMs, () => call(sdwanActions.systemSdwanAttachPeer, { network_id: networks[Math.floor(i / options.networkSize)]!, node_instance_id: instance.id }));
     hosts[i] = { instanceId: instance.id, bootstrapToken: bootstrap.token };
     overlays[i] = String(peer.overlay_address);
   });
-  return { templateId: template.id, hosts, overlays, timings };
+  return { templateId: templateIds[0]!, templateIds, hosts, overlays, timings };
 }
 
 /** Runs `work(0..count-1)` with at most `concurrency` in flight; the first failure fails the whole. */

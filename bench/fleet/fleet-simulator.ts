@@ -71,10 +71,19 @@ export class FleetSimulator {
     };
   }
 
-  /** Stops every agent (their daemons close with them) and removes their state. */
-  async close(): Promise<void> {
+  /**
+   * Stops every agent (their daemons close with them) and removes their state. An agent that has not stopped
+   * within `withinMs` of the abort is a fault of the agent: close() rejects and names where those agents were.
+   */
+  async close(withinMs = 30_000): Promise<void> {
     this.stop.abort();
-    await Promise.all(this.runs);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), withinMs)));
+    const outcome = await Promise.race([Promise.all(this.runs), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      throw new Error(`${this.running} of ${this.started} agents did not stop within ${withinMs} ms of the abort; last lines: ${this.log.recent.slice(-5).join(' | ')}`);
+    }
     await rm(this.options.stateRoot, { recursive: true, force: true });
   }
 

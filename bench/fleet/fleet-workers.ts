@@ -11,11 +11,13 @@ export interface FleetWorkersOptions {
   stateRoot: string;
   overlays: string[];
   rampPerSecond?: number;
+  /** The worker script (default: sim-worker.js next to this file, i.e. in the build). */
+  entry?: string;
 }
 
 /** The fleet simulator over several processes (from the build: `dist/bench/fleet/sim-worker.js`). */
 export class FleetWorkers {
-  private readonly children: { child: ChildProcess; status: FleetStatus | undefined }[] = [];
+  private readonly children: { child: ChildProcess; status: FleetStatus | undefined; command: WorkerCommand }[] = [];
 
   constructor(private readonly options: FleetWorkersOptions) {}
 
@@ -25,26 +27,50 @@ export class FleetWorkers {
 
   start(hosts: readonly SimulatedHost[]): void {
     const { processes, platformUrl, stateRoot, overlays, rampPerSecond } = this.options;
-    const entry = join(import.meta.dirname, 'sim-worker.js');
     for (let p = 0; p < processes; p += 1) {
-      const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      const slot = { child, status: undefined as FleetStatus | undefined };
-      child.on('message', (report: WorkerReport) => {
-        if (report.type === 'status') slot.status = report.status;
-      });
-      this.children.push(slot);
-      const mine = hosts.filter((_, i) => i % processes === p);
       const perProcess = rampPerSecond ? Math.max(1, Math.round(rampPerSecond / processes)) : undefined;
       const command: WorkerCommand = {
         type: 'start',
         platformUrl: platformUrl.href,
         stateRoot: join(stateRoot, `w${p}`),
         overlays,
-        hosts: mine,
+        hosts: hosts.filter((_, i) => i % processes === p),
         ...(perProcess ? { rampPerSecond: perProcess } : {}),
       };
-      child.send(command);
+      this.children.push({ child: this.fork(p, command), status: undefined, command });
     }
+  }
+
+  /** The hosts worker `p` runs. */
+  hostsOf(p: number): readonly SimulatedHost[] {
+    const { command } = this.children[p]!;
+    return command.type === 'start' ? command.hosts : [];
+  }
+
+  /** A crash of worker `p`: SIGKILL, its agents and daemons die with it; their state directories stay. */
+  async kill(p: number): Promise<void> {
+    const { child } = this.children[p]!;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts worker `p` again on the same hosts and state: each agent resumes with the identity it stored. */
+  restart(p: number): void {
+    const slot = this.children[p]!;
+    slot.status = undefined;
+    slot.child = this.fork(p, slot.command);
+  }
+
+  private fork(p: number, command: WorkerCommand): ChildProcess {
+    const child = fork(this.options.entry ?? join(import.meta.dirname, 'sim-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (report: WorkerReport) => {
+      const slot = this.children[p];
+      if (report.type === 'status' && slot?.child === child) slot.status = report.status;
+    });
+    child.send(command);
+    return child;
   }
 
   /** The sum of the workers' last reports. */

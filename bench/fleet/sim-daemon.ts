@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
 import type { DaemonRunner } from '../../apps/agent/src/reconcile/docker/daemon-runner.js';
 
 /** The daemon.json keys dockerd itself reads to listen; the simulated daemon reads the same. */
@@ -23,11 +24,15 @@ export class SimDaemon implements DaemonRunner {
   readonly mode = 'supervise' as const;
   private server: Server | undefined;
   private endpoint = '';
+  private sockets = new Set<Socket>();
+  /** Bumped by each start and stop, so a start that a stop overtook closes what it opened. */
+  private generation = 0;
 
   constructor(private readonly daemonJson: string) {}
 
   async start(): Promise<void> {
     await this.stop();
+    const generation = ++this.generation;
     const config = JSON.parse(await readFile(this.daemonJson, 'utf8')) as ListenConfig;
     const [host, port] = listenAddress(config.hosts);
     const [ca, cert, key] = await Promise.all([config.tlscacert, config.tlscert, config.tlskey].map((path) => readFile(path, 'utf8')));
@@ -41,11 +46,23 @@ export class SimDaemon implements DaemonRunner {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `the fleet simulator does not serve ${path}` }));
     });
     server.on('tlsClientError', () => undefined);
+    // A socket still in its TLS handshake is not the HTTP layer's to close: track every raw one for stop().
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
     // dockerd (Go's http.Server without an IdleTimeout) keeps idle connections open; so does its stand-in.
     server.keepAliveTimeout = 0;
     server.listen(port, host);
     await once(server, 'listening');
+    if (generation !== this.generation) {
+      // stop() ran while this start was under way: what it started must not outlive it.
+      server.close();
+      return;
+    }
     this.server = server;
+    this.sockets = sockets;
     this.endpoint = `[${host}]:${port}`;
   }
 
@@ -60,11 +77,12 @@ export class SimDaemon implements DaemonRunner {
   }
 
   async stop(): Promise<void> {
+    this.generation += 1;
     const server = this.server;
     this.server = undefined;
     if (!server) return;
     const closed = new Promise((resolve) => server.close(resolve));
-    server.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
     await closed;
   }
 

@@ -28,7 +28,7 @@ process.on('message', (command: WorkerCommand) => {
     void (async () => {
       if (simulator) {
         send({ type: 'status', status: simulator.status() });
-        await simulator.close();
+        await simulator.close().catch((error: unknown) => process.stderr.write(`sim-worker: ${String(error)}\n`));
       }
       send({ type: 'stopped' });
       process.disconnect?.();

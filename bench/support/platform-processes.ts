@@ -5,13 +5,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { caActions, catalogActions, dockerActions, handshakeActions, sdwanActions, type ActionDef } from '@powernode/contracts';
 import { RpcClient, connectNats } from '@powernode/service-kit';
-import { actionCaller, dropTestPlatform, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
+import { actionCaller, dropTestPlatform, freeLoopbackPort, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
 import { localProviderOverrides } from '../../apps/catalog/src/testing/test-catalog.js';
 
 export const PLATFORM_SERVICES = ['ca', 'handshake', 'catalog', 'sdwan', 'docker-proxy', 'gateway'] as const;
@@ -64,7 +63,7 @@ export interface PlatformProcesses {
 }
 
 /** A question each service answers once it is up (over NATS, through its queue group). */
-const READY: Record<Exclude<PlatformService, 'gateway'>, [ActionDef, unknown]> = {
+export const SERVICE_READY: Record<Exclude<PlatformService, 'gateway'>, [ActionDef, unknown]> = {
   ca: [caActions.caStatus, {}],
   handshake: [handshakeActions.systemListManagedDockerHosts, {}],
   catalog: [catalogActions.systemListTemplates, {}],
@@ -75,7 +74,7 @@ const READY: Record<Exclude<PlatformService, 'gateway'>, [ActionDef, unknown]> =
 export async function startPlatformProcesses(platform: TestPlatformEnv, options: PlatformProcessesOptions): Promise<PlatformProcesses> {
   const services = options.services ?? PLATFORM_SERVICES;
   const stateDir = await mkdtemp(join(tmpdir(), 'powernode-processes-'));
-  const handshakePort = await freePort();
+  const handshakePort = await freeLoopbackPort();
   const { localProvider, registryAddr } = options;
   const registry: Record<string, string> = registryAddr ? { PLATFORM_REGISTRY_ADDR: registryAddr } : {};
   const base: Record<PlatformService, Record<string, string>> = {
@@ -106,7 +105,7 @@ export async function startPlatformProcesses(platform: TestPlatformEnv, options:
       const group = spawnGroup(service, replicas, join(options.buildDir, 'apps', service, 'src', 'main.js'), env, options.onLine);
       groups.push(group);
       if (service !== 'gateway') {
-        const [action, input] = READY[service];
+        const [action, input] = SERVICE_READY[service];
         await until(service, group, () => call(action, input));
       }
     }
@@ -196,15 +195,4 @@ export function childPids(pid: number): number[] {
   } catch {
     return [];
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

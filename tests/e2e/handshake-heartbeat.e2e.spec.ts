@@ -39,6 +39,21 @@ describe('handshake heartbeat', () => {
     expect(res.body.desired.version).not.toBe(version);
   });
 
+  it('answers a heartbeat holding the current state from the state it read, and never misses a change made since', async () => {
+    const agent = await sut.enrolAgent();
+    await sut.attachPeer(agent.instanceId);
+    // Past the window in which a read may have raced the attachment, the state read is kept for the next heartbeats.
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    const { version } = (await beat(agent)).body.desired;
+    expect(await beat(agent, { desired_version: version })).toMatchObject({ status: 200, body: { changed: false, desired: { version } } });
+    await sut.catalog.call(catalogActions.systemAssignModuleToTemplate, { template_id: agent.templateId, module_name: 'docker-engine' });
+    // The assignment's event drops the kept state: the same heartbeat now gets the new one.
+    await eventually(async () => {
+      const res = await beat(agent, { desired_version: version });
+      expect(res).toMatchObject({ status: 200, body: { changed: true, desired: { modules: [{ name: 'docker-engine' }] } } });
+    });
+  });
+
   it('renews the agent identity over mTLS: the instance comes from the certificate, not the CSR, and the new cert works', async () => {
     const agent = await sut.enrolAgent();
     const { keyPem, csrPem } = await agentKeyAndCsr('someone-else');

@@ -6,7 +6,7 @@ import type { CaConfig } from './config.js';
 
 export const CA_VERSION = '0.1.0';
 
-const caProjections = () => ({ certificates: certificatesProjection });
+export const caProjections = () => ({ certificates: certificatesProjection });
 
 export type CaRuntime = ServiceRuntime<ReturnType<typeof caProjections>> & { readonly config: CaConfig };
 

@@ -7,7 +7,7 @@ import { templatesProjection } from './template/templates.projection.js';
 
 export const CATALOG_VERSION = '0.1.0';
 
-const catalogProjections = () => ({ modules: modulesProjection, templates: templatesProjection, instances: instancesProjection });
+export const catalogProjections = () => ({ modules: modulesProjection, templates: templatesProjection, instances: instancesProjection });
 
 export type CatalogRuntime = ServiceRuntime<ReturnType<typeof catalogProjections>> & { readonly config: CatalogConfig };
 

@@ -6,7 +6,7 @@ import { DockerProxyRegistryStatus1767000000001, DockerProxySnapshots17670000000
 
 export const DOCKER_PROXY_VERSION = '0.1.0';
 
-const dockerProxyProjections = () => ({ dockerHosts: dockerHostsProjection });
+export const dockerProxyProjections = () => ({ dockerHosts: dockerHostsProjection });
 
 export type DockerProxyRuntime = ServiceRuntime<ReturnType<typeof dockerProxyProjections>> & { readonly config: DockerProxyConfig };
 

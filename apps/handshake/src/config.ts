@@ -9,6 +9,10 @@ export const handshakeEnv = baseServiceEnv.extend({
   HANDSHAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
   /** Agents heartbeat at this interval; an instance is offline after twice it without one. */
   HEARTBEAT_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Agent requests (enrol, a heartbeat's read, renew, the runtime handshake) served at once; more wait their turn. */
+  AGENT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** How long an agent request waits for its turn before it is refused with 503 Unavailable (the agent retries). */
+  AGENT_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
   BOOTSTRAP_TOKEN_TTL_S: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
   /** Lifetime asked for daemon server certificates; unset: the CA profile's default (30 days). Agents renew at 2/3. */
   DOCKER_DAEMON_CERT_TTL_S: z.coerce.number().int().min(60).max(90 * 24 * 3600).optional(),

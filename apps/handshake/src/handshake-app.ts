@@ -17,6 +17,7 @@ import { DockerProvisioning } from './docker/provisioning/docker-provisioning.se
 import { LongPoll } from './desired/long-poll.js';
 import { handshakeHandlers } from './handlers.js';
 import { HandshakeModule } from './handshake.module.js';
+import { Admission } from './http/admission.js';
 import { createAgentServer } from './http/agent-server.js';
 import { keepServerIdentityFresh } from './http/renew-server-identity.js';
 import { obtainServerIdentity } from './http/server-identity.js';
@@ -68,7 +69,7 @@ export async function startHandshake(config: HandshakeConfig, logger: Logger = c
     stops.push(() => liveness.stop());
     // Runs once the server closed (no new reports) and before NATS closes: relays under way finish.
     stops.push(() => relay.stop());
-    const server = createAgentServer(current, agents, runtimes, logger);
+    const server = createAgentServer(current, agents, runtimes, new Admission(config.AGENT_MAX_CONCURRENT, config.AGENT_MAX_WAIT_MS), logger);
     server.listen(config.HANDSHAKE_PORT, config.HANDSHAKE_HOST);
     await once(server, 'listening');
     stops.push(async () => {

@@ -1,5 +1,6 @@
 import type { Logger } from '@powernode/service-kit';
 import { ServiceRuntime } from '@powernode/service-runtime';
+import { revokedCertificatesProjection } from './agent/revoked-certificates.projection.js';
 import type { HandshakeConfig } from './config.js';
 import { desiredInstancesProjection, desiredModulesProjection, desiredTemplatesProjection } from './desired/catalog-views.projection.js';
 import { HandshakeDockerCertificates1766000000000 } from './docker/docker.migration.js';
@@ -10,13 +11,14 @@ import { HandshakeStorage1764000200000, HandshakeTokenKey1768000000000 } from '.
 
 export const HANDSHAKE_VERSION = '0.1.0';
 
-const handshakeProjections = () => ({
+export const handshakeProjections = () => ({
   instances: desiredInstancesProjection,
   templates: desiredTemplatesProjection,
   modules: desiredModulesProjection,
   directDocker: directDockerProjection,
   dockerModules: dockerModulesProjection,
   dockerHosts: dockerHostsProjection,
+  revokedCertificates: revokedCertificatesProjection,
 });
 
 export type HandshakeRuntime = ServiceRuntime<ReturnType<typeof handshakeProjections>> & { readonly config: HandshakeConfig };

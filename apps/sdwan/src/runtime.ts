@@ -7,7 +7,7 @@ import { peersProjection } from './network/peers.projection.js';
 
 export const SDWAN_VERSION = '0.1.0';
 
-const sdwanProjections = () => ({ networks: networksProjection, peers: peersProjection, grants: grantsProjection });
+export const sdwanProjections = () => ({ networks: networksProjection, peers: peersProjection, grants: grantsProjection });
 
 export type SdwanRuntime = ServiceRuntime<ReturnType<typeof sdwanProjections>> & { readonly config: SdwanConfig };
 

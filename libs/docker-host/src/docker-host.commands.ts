@@ -34,7 +34,8 @@ export type DockerHostCommand =
   | { type: 'ReportInstalling'; data: { progress?: string } }
   | { type: 'ReportWaitingOverlay'; data: Record<string, never> }
   | { type: 'WantCert'; data: { overlay: string; apiEndpoint: string; publicKeySha256: string } }
-  | { type: 'RecordCertSigned'; data: { serial: string; notAfter: string; publicKeySha256: string } }
+  /** `replaces`: the serial the host held when the signer decided to sign (null: none), compared and set on record. */
+  | { type: 'RecordCertSigned'; data: { serial: string; notAfter: string; publicKeySha256: string; replaces: string | null } }
   | { type: 'RecordConfig'; data: { configHash: string; refusedKeys: string[] } }
   | { type: 'RecordReady'; data: { version: string } }
   | { type: 'ReportStopped'; data: { reason?: string } }

@@ -76,11 +76,14 @@ export function decideDockerHost(instanceId: string) {
       }
       case 'RecordCertSigned': {
         requireAssigned(state);
-        const { serial, notAfter, publicKeySha256 } = command.data;
+        const { serial, notAfter, publicKeySha256, replaces } = command.data;
         if (state.requestedKey !== publicKeySha256) {
           throw new PlatformError('IllegalState', `host ${hostId} did not ask for a certificate for this key`, { ...ids, public_key_sha256: publicKeySha256 });
         }
         if (state.certificate?.serial === serial) return [];
+        // Another signer (a second handshake replica answering a repeat of the same request) recorded a certificate
+        // for this key since this one decided to sign: that one answers the request, this one is not recorded.
+        if (state.certificate !== null && state.certificate.serial !== replaces && state.certificate.publicKeySha256 === publicKeySha256) return [];
         return [{ kind: 'system.docker.handshake.cert_signed', data: { host_id: hostId, serial, not_after: notAfter, public_key_sha256: publicKeySha256 } }];
       }
       case 'RecordConfig': {

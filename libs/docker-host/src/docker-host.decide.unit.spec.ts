@@ -87,10 +87,19 @@ describe('DockerHost decider', () => {
   });
 
   it('records a signed certificate once, and only for the key the host asked for', () => {
-    const sign = (serial: string, k = key): DockerHostCommand => ({ type: 'RecordCertSigned', data: { serial, notAfter: '2026-02-01T00:00:00.000Z', publicKeySha256: k } });
+    const sign = (serial: string, k = key, replaces: string | null = null): DockerHostCommand => ({
+      type: 'RecordCertSigned',
+      data: { serial, notAfter: '2026-02-01T00:00:00.000Z', publicKeySha256: k, replaces },
+    });
     expect(given([assigned, wantsCert()]).when(sign('01'))()).toEqual([certSigned('01')]);
     expect(given([assigned, wantsCert(), certSigned('01')]).when(sign('01'))()).toEqual([]);
     expect(given([assigned, wantsCert()]).when(sign('02', otherKey))).toThrow(expect.objectContaining({ code: 'IllegalState' }));
+    // Two signers of one request (two replicas): the one that decided before '01' was recorded records nothing.
+    expect(given([assigned, wantsCert(), certSigned('01')]).when(sign('02'))()).toEqual([]);
+    // A re-signing of the same key that saw '01' (it was past two thirds of its life) is recorded.
+    expect(given([assigned, wantsCert(), certSigned('01')]).when(sign('02', key, '01'))()).toEqual([certSigned('02')]);
+    // A newer key's certificate recorded meanwhile does not answer a request for this one.
+    expect(given([assigned, wantsCert(otherKey), certSigned('01', otherKey), wantsCert()]).when(sign('02'))()).toEqual([certSigned('02')]);
   });
 
   it('records a CA outage once, however often the agent retries, and forgets it once the certificate is signed', () => {

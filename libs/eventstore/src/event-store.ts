@@ -10,6 +10,8 @@ import type { EventStoreConfig } from './stream-config.js';
 import type { AppendResult, CommandMeta, Expected, LoadedStream, NewEvent } from './types.js';
 
 const encoder = new TextEncoder();
+/** `\u0000` in JSON text, not preceded by an odd number of backslashes (which would make it literal text). */
+const ENCODED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 
 /** Appends commits to aggregates with optimistic concurrency and loads their history (DESIGN §2). */
 export class EventStore {
@@ -71,7 +73,11 @@ export class EventStore {
   /** Stores the events as one commit if the aggregate is still at `expected`; else throws ConcurrencyConflict. */
   async append(ref: AggregateRef, expected: Expected, events: NewEvent[], meta: CommandMeta): Promise<AppendResult> {
     const { subject, commit } = buildCommit(this.config.subjectPrefix, this.registry, ref, expected, events, meta);
-    const payload = encoder.encode(JSON.stringify(commit));
+    const json = JSON.stringify(commit);
+    // Every read model is PostgreSQL, which cannot store U+0000 in text or jsonb: such an event would stop each
+    // projection at it for good. JSON.stringify writes NUL as \u0000 (a literal backslash would be doubled).
+    if (ENCODED_NUL.test(json)) throw new PlatformError('InvalidInput', `a string in the events for ${subject} contains U+0000 (NUL)`, { subject, issues: [{ field: '(root)', message: 'contains U+0000 (NUL)' }] });
+    const payload = encoder.encode(json);
     const max = this.nc.info?.max_payload;
     if (max !== undefined && payload.length > max) {
       throw new PlatformError('PayloadTooLarge', `commit of ${payload.length} bytes exceeds ${max}`, { subject });

@@ -4,7 +4,7 @@ import { PlatformError } from '@powernode/contracts';
 import { SUBJECT_ALT_NAME_OID, encodeSubjectAltNames, readSubjectAltNames } from './general-names.js';
 import { algorithmOfKey, algorithmOfKeyObject, keyParams, signingParams, subtle, type CryptoKey, type CryptoKeyPair, type KeyAlgorithm } from './key-algorithm.js';
 import { readPemBlocks } from './pem.js';
-import { assertSubjectNames } from './subject-names.js';
+import { assertSubjectNames, commonNameSubject } from './subject-names.js';
 
 export const DEFAULT_MAX_CSR_BYTES = 16 * 1024;
 const CSR_LABELS = new Set(['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
@@ -37,7 +37,7 @@ export async function buildCsr(options: BuildCsrOptions): Promise<string> {
       ? [new Extension(SUBJECT_ALT_NAME_OID, false, encodeSubjectAltNames(dnsNames, ipAddresses))]
       : [];
   const csr = await Pkcs10CertificateRequestGenerator.create({
-    name: [{ CN: [commonName] }],
+    name: commonNameSubject(commonName),
     keys,
     signingAlgorithm: signingParams(algorithm),
     extensions,

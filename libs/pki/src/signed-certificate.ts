@@ -3,6 +3,7 @@ import { PlatformError } from '@powernode/contracts';
 import { signingParams, type CryptoKey, type KeyAlgorithm } from './key-algorithm.js';
 import { sha256Fingerprint } from './pem.js';
 import { normalizeSerial, randomSerial } from './serial.js';
+import { commonNameSubject } from './subject-names.js';
 
 /** A certificate as issued: PEM plus the facts callers record (serial in the platform format). */
 export interface IssuedCertificate {
@@ -28,7 +29,7 @@ export interface SignCertificateInput {
 
 /** Signs a v3 certificate and reads back what was actually encoded. */
 export async function signCertificate(input: SignCertificateInput): Promise<IssuedCertificate> {
-  const subject = [{ CN: [input.subjectCommonName] }];
+  const subject = commonNameSubject(input.subjectCommonName);
   const certificate = await X509CertificateGenerator.create({
     serialNumber: input.serial === undefined ? randomSerial() : normalizeSerial(input.serial),
     subject,

@@ -1,3 +1,4 @@
+import { Name } from '@peculiar/x509';
 import { PlatformError } from '@powernode/contracts';
 import { ipToBytes } from './ip-address.js';
 
@@ -9,6 +10,14 @@ export function assertCommonName(commonName: string): void {
   if (commonName.length === 0 || commonName.length > MAX_COMMON_NAME || /[\u0000-\u001f\u007f]/.test(commonName)) {
     throw new PlatformError('InvalidInput', `invalid common name "${commonName}"`);
   }
+}
+
+/**
+ * The subject `CN=<commonName>`, encoded verbatim. A plain string value would be parsed by @peculiar/x509 as
+ * DN text (backslash escapes and quotes stripped, a leading `#` read as hex), so `a\b` would be encoded as `ab`.
+ */
+export function commonNameSubject(commonName: string): Name {
+  return new Name([{ CN: [Name.isPrintableString(commonName) ? { printableString: commonName } : { utf8String: commonName }] }]);
 }
 
 /** An ASCII host name (LDH labels, optionally a leading `*.` wildcard), at most 253 characters. */

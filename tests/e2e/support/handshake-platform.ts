@@ -1,7 +1,8 @@
 // CA + catalog + handshake + sdwan as one test platform, and agents that enrol against it.
 import type { z } from 'zod';
 import { caActions, catalogActions, sdwanActions } from '@powernode/contracts';
-import { dropTestPlatform, testPlatformEnv } from '@powernode/testing';
+import type { LogDestination } from '@powernode/service-kit';
+import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
 import { startTestCa, type TestCa } from '../../../apps/ca/src/testing/test-ca.js';
 import { startTestCatalog, type TestCatalog } from '../../../apps/catalog/src/testing/test-catalog.js';
 import { agentKeyAndCsr, agentRequest, testFacts } from '../../../apps/handshake/src/testing/agent-client.js';
@@ -40,12 +41,19 @@ export interface HandshakePlatform {
 
 let templates = 0;
 
-export async function startHandshakePlatform(overrides: Record<string, string> = {}): Promise<HandshakePlatform> {
-  const platform = testPlatformEnv();
-  const ca = await startTestCa(platform);
-  const catalog = await startTestCatalog(platform);
-  const handshake = await startTestHandshake(platform, overrides);
-  const sdwan = await startTestSdwan(platform);
+export interface HandshakePlatformOptions {
+  /** The platform to join (its env sets e.g. LOG_LEVEL); a fresh one by default. */
+  platform?: TestPlatformEnv;
+  /** Where every service writes its log lines (stdout by default). */
+  logs?: LogDestination;
+}
+
+export async function startHandshakePlatform(overrides: Record<string, string> = {}, options: HandshakePlatformOptions = {}): Promise<HandshakePlatform> {
+  const { platform = testPlatformEnv(), logs } = options;
+  const ca = await startTestCa(platform, {}, { logs });
+  const catalog = await startTestCatalog(platform, {}, { logs });
+  const handshake = await startTestHandshake(platform, overrides, { logs });
+  const sdwan = await startTestSdwan(platform, {}, { logs });
   let sdwanRunning = true;
   const { network } = await sdwan.call(sdwanActions.systemSdwanCreateNetwork, { name: 'handshake-tests' });
   const { chain_pem } = await ca.call(caActions.caGetChain, {});

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RpcClient, connectNats, createLogger, serviceCaller } from '@powernode/service-kit';
+import { RpcClient, connectNats, createLogger, serviceCaller, type LogDestination } from '@powernode/service-kit';
 import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
 import type { ActionDef } from '@powernode/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -17,7 +17,7 @@ export interface TestCa extends RunningCa {
 }
 
 /** A real CA service on real NATS and PostgreSQL, isolated like every test platform. */
-export async function startTestCa(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}): Promise<TestCa> {
+export async function startTestCa(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}, options: { logs?: LogDestination } = {}): Promise<TestCa> {
   const stateDir = await mkdtemp(join(tmpdir(), 'powernode-ca-'));
   const config = loadCaConfig({
     ...platform.env,
@@ -27,7 +27,7 @@ export async function startTestCa(platform: TestPlatformEnv = testPlatformEnv(),
     CA_KEK: Buffer.alloc(32, 7).toString('base64'),
     ...overrides,
   });
-  const ca = await startCa(config, createLogger('ca', config.LOG_LEVEL));
+  const ca = await startCa(config, createLogger('ca', config.LOG_LEVEL, options.logs));
   const nc: NatsConnection = await connectNats(config.NATS_URL, 'ca-test-client');
   return {
     ...ca,

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { RpcClient, connectNats, createLogger } from '@powernode/service-kit';
+import { RpcClient, connectNats, createLogger, type LogDestination } from '@powernode/service-kit';
 import { actionCaller, dropTestPlatform, testPlatformEnv, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
 import { startCatalog, type RunningCatalog } from '../catalog-app.js';
 import { loadCatalogConfig, type CatalogConfig } from '../config.js';
@@ -21,9 +21,9 @@ export function testCatalogConfig(platform: TestPlatformEnv, overrides: Record<s
 }
 
 /** A real catalog service on real NATS and PostgreSQL, isolated like every test platform. */
-export async function startTestCatalog(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}): Promise<TestCatalog> {
+export async function startTestCatalog(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}, options: { logs?: LogDestination } = {}): Promise<TestCatalog> {
   const config = testCatalogConfig(platform, overrides);
-  const catalog = await startCatalog(config, createLogger('catalog', config.LOG_LEVEL));
+  const catalog = await startCatalog(config, createLogger('catalog', config.LOG_LEVEL, options.logs));
   const nc: NatsConnection = await connectNats(config.NATS_URL, 'catalog-test-client');
   const rpc = new RpcClient(nc, config.RPC_SUBJECT_PREFIX, { serviceToken: config.PLATFORM_SERVICE_TOKEN });
   return {

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { ACTIONS, PLATFORM_GRPC_SERVICE, type ActionDef } from '@powernode/contracts';
 import type { ActionInvoker } from '../actions/action-invoker.js';
-import { createPlatformHandlers } from './grpc-handlers.js';
+import { createPlatformHandlers, withTypedDecodeErrors } from './grpc-handlers.js';
 import { loadPlatformPackageDefinition } from './platform-proto-loader.js';
 
 /** Transport id, so `@MessagePattern`s bound to other transports are not routed here. */
@@ -94,7 +94,7 @@ export class GrpcActionsTransport extends Server<Record<string, never>, GrpcActi
     const server = new GrpcServer();
     this.shutdown = new AbortController();
     server.addService(
-      packageDefinition[PLATFORM_GRPC_SERVICE] as ServiceDefinition,
+      withTypedDecodeErrors(packageDefinition[PLATFORM_GRPC_SERVICE] as ServiceDefinition),
       createPlatformHandlers({ actions, invoker: this.invoker, logger: this.log, shutdown: this.shutdown.signal }),
     );
     if (this.options.reflection ?? true) new ReflectionService(packageDefinition).addToServer(server);

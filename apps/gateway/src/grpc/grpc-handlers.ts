@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import { status, type Metadata, type ServerUnaryCall, type ServerWritableStream, type UntypedServiceImplementation, type sendUnaryData } from '@grpc/grpc-js';
+import { status, type Metadata, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type UntypedServiceImplementation, type sendUnaryData } from '@grpc/grpc-js';
 import type { LoggerService } from '@nestjs/common';
-import { actionProtoMessages, grpcMethodName, type ActionDef } from '@powernode/contracts';
+import { PlatformError, actionProtoMessages, grpcMethodName, type ActionDef } from '@powernode/contracts';
 import type { ActionInvoker, CallContext } from '../actions/action-invoker.js';
 import { toGrpcError } from './grpc-errors.js';
 import { jsonToMessage, messageToJson } from './message-codec.js';
@@ -15,6 +15,36 @@ export interface PlatformHandlerDeps {
 }
 
 type Message = Record<string, unknown>;
+
+/** Stands in for a request grpc-js could not decode, so the handler refuses it with InvalidInput. */
+const UNDECODABLE = Symbol('undecodable request');
+
+/**
+ * The service definition with deserializers that never throw: grpc-js would answer a request it cannot decode with a
+ * bare INTERNAL; the handler answers InvalidInput (with its trailer) instead.
+ */
+export function withTypedDecodeErrors(definition: ServiceDefinition): ServiceDefinition {
+  const wrapped: Record<string, ServiceDefinition[string]> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    wrapped[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch (error) {
+          return { [UNDECODABLE]: error instanceof Error ? error.message : String(error) };
+        }
+      },
+    };
+  }
+  return wrapped;
+}
+
+function decodedRequest(request: Message): Message {
+  const reason = (request as Record<symbol, unknown>)[UNDECODABLE];
+  if (reason !== undefined) throw new PlatformError('InvalidInput', `the request is not a valid protobuf message: ${String(reason)}`);
+  return request;
+}
 
 /** One gRPC method per action. Each only decodes, delegates to the invoker and encodes (thin transport). */
 export function createPlatformHandlers(deps: PlatformHandlerDeps): UntypedServiceImplementation {
@@ -31,7 +61,7 @@ function unaryHandler(action: ActionDef, { invoker, logger }: PlatformHandlerDep
     void (async () => {
       try {
         const caller = await invoker.authenticate(metadataValue(call.metadata, 'authorization'));
-        const input = messageToJson(messages.request, call.request);
+        const input = messageToJson(messages.request, decodedRequest(call.request));
         const output = await invoker.invoke(action.name, input, caller, callContextOf(call.metadata));
         callback(null, jsonToMessage(messages.response, output));
       } catch (error) {
@@ -51,7 +81,7 @@ function streamingHandler(action: ActionDef, { invoker, logger, shutdown }: Plat
     void (async () => {
       try {
         const caller = await invoker.authenticate(metadataValue(call.metadata, 'authorization'));
-        const input = messageToJson(messages.request, call.request);
+        const input = messageToJson(messages.request, decodedRequest(call.request));
         for await (const item of invoker.stream(action.name, input, caller, abort.signal, callContextOf(call.metadata))) {
           if (abort.signal.aborted) break;
           if (!call.write(jsonToMessage(messages.response, item))) await drained(call, abort.signal);

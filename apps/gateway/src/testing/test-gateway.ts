@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropTestPlatform, testPlatformEnv, type TestPlatformEnv } from '@powernode/testing';
-import { createLogger } from '@powernode/service-kit';
+import { createLogger, type LogDestination } from '@powernode/service-kit';
 import { loadGatewayConfig, type GatewayConfig } from '../config.js';
 import { startGateway, type RunningGateway } from '../gateway-app.js';
 
@@ -17,7 +17,11 @@ export interface TestGateway extends RunningGateway {
  * A real gateway on real NATS and PostgreSQL, isolated by a random stream, subjects, schema and
  * ports. Pass `platform` to join other services of the same test platform.
  */
-export async function startTestGateway(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  platform: TestPlatformEnv = testPlatformEnv(),
+  overrides: Record<string, string> = {},
+  options: { logs?: LogDestination } = {},
+): Promise<TestGateway> {
   const stateDir = await mkdtemp(join(tmpdir(), 'powernode-gw-'));
   const config = loadGatewayConfig({
     ...platform.env,
@@ -27,7 +31,7 @@ export async function startTestGateway(platform: TestPlatformEnv = testPlatformE
     POWERNODE_STATE_DIR: stateDir,
     ...overrides,
   });
-  const gateway = await startGateway(config, createLogger('gateway', config.LOG_LEVEL));
+  const gateway = await startGateway(config, createLogger('gateway', config.LOG_LEVEL, options.logs));
   const adminToken = (await readFile(gateway.tokenPath, 'utf8')).trim();
   return {
     ...gateway,

@@ -1,6 +1,8 @@
 import { PlatformError } from '@powernode/contracts';
+import { projectionTable } from '@powernode/eventstore';
 import type { DataSource } from 'typeorm';
 import type { AgentIdentity } from '../http/client-identity.js';
+import { revokedCertificatesProjection } from './revoked-certificates.projection.js';
 
 /** The agent-identity certificates the handshake issued, per instance: only those speak for an instance. */
 export class AgentCertificates {
@@ -27,8 +29,13 @@ export class AgentCertificates {
     await this.db.query(`INSERT INTO ${this.table} (serial, instance_id, not_after) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [serial, instanceId, notAfter]);
   }
 
+  /** Issued by the handshake to that instance, and not revoked at the CA since. */
   async check(identity: AgentIdentity): Promise<void> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM ${this.table} WHERE serial = $1 AND instance_id = $2`, [identity.serial, identity.instanceId]);
+    const revoked = `"${this.schema}"."${projectionTable(revokedCertificatesProjection)}"`;
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM ${this.table} c WHERE c.serial = $1 AND c.instance_id = $2 AND NOT EXISTS (SELECT 1 FROM ${revoked} r WHERE r.key = c.serial)`,
+      [identity.serial, identity.instanceId],
+    );
     if (!rows.length) throw new PlatformError('Unauthenticated', 'this certificate does not (or no longer) identify an enrolled agent');
   }
 }

@@ -1,5 +1,5 @@
 import { PlatformError, agentProtocol, caActions, catalogActions, parseInput } from '@powernode/contracts';
-import { certificateInfo, verifyCsr } from '@powernode/pki';
+import { verifyCsr } from '@powernode/pki';
 import type { DesiredStateReader } from '../desired/desired-state.reader.js';
 import type { LongPoll } from '../desired/long-poll.js';
 import type { AgentIdentity } from '../http/client-identity.js';
@@ -18,6 +18,8 @@ export interface HeartbeatRequestContext {
   signal: AbortSignal;
   /** The TCP peer address the request came from: the agent's observed underlay address. */
   remoteAddress: string | undefined;
+  /** Runs the heartbeat's work (not its wait) when the server's admission lets it. */
+  admit: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** The agent-facing use cases: enrol, heartbeat (long-poll), renew. The HTTPS layer only parses and routes. */
@@ -47,7 +49,7 @@ export class AgentService {
         if (error.code !== 'NotFound') throw error; // the projection may lag the catalog; the catalog decides below
       });
       const signed = await this.sign(instanceId, request.csr_pem);
-      const serial = certificateInfo(signed.cert_pem).serial;
+      const { serial } = signed; // the CA's answer names it (platform format): no need to parse the certificate
       await this.certificates.enrolled(instanceId, serial, signed.not_after);
       await this.liveness.enrolled(instanceId);
       const record = { instance_id: instanceId, event: 'enrolled', certificate_serial: serial, agent_version: request.facts.agent_version };
@@ -60,7 +62,16 @@ export class AgentService {
     }
   }
 
-  async heartbeat(agent: AgentIdentity, body: unknown, { signal, remoteAddress }: HeartbeatRequestContext) {
+  async heartbeat(agent: AgentIdentity, body: unknown, { signal, remoteAddress, admit }: HeartbeatRequestContext) {
+    const { request, desired, templateId } = await admit(() => this.beat(agent, body, remoteAddress));
+    const answer = (state: typeof desired, changed: boolean) => ({ desired: state, changed, heartbeat_interval_s: this.intervalS });
+    if (desired.version !== request.desired_version || request.wait_s === 0) return answer(desired, desired.version !== request.desired_version);
+    const changed = await this.longPoll.wait(agent.instanceId, templateId, desired, request.wait_s * 1000, signal);
+    return changed ? answer(changed, true) : answer(desired, false);
+  }
+
+  /** A heartbeat's work: who it is, its facts relayed and recorded, and the desired state it should hold. */
+  private async beat(agent: AgentIdentity, body: unknown, remoteAddress: string | undefined) {
     await this.certificates.check(agent);
     const request = parseInput(agentProtocol.heartbeatRequest, body, 'heartbeat request');
     if (request.instance_id !== agent.instanceId) {
@@ -68,12 +79,16 @@ export class AgentService {
     }
     // In the background: the key and endpoint reach the sdwan service whatever this heartbeat's outcome.
     this.wireguard.relay(agent.instanceId, request.facts.runtimes, remoteAddress);
-    const { desired, templateId } = await this.reader.read(agent.instanceId);
+    const { desired, templateId } = (request.desired_version !== undefined && this.longPoll.held(agent.instanceId, request.desired_version)) || (await this.readAndRemember(agent.instanceId));
     await this.liveness.beat(agent.instanceId, request.facts);
-    const answer = (state: typeof desired, changed: boolean) => ({ desired: state, changed, heartbeat_interval_s: this.intervalS });
-    if (desired.version !== request.desired_version || request.wait_s === 0) return answer(desired, desired.version !== request.desired_version);
-    const changed = await this.longPoll.wait(agent.instanceId, templateId, desired, request.wait_s * 1000, signal);
-    return changed ? answer(changed, true) : answer(desired, false);
+    return { request, desired, templateId };
+  }
+
+  private async readAndRemember(instanceId: string) {
+    const startedAt = Date.now();
+    const read = await this.reader.read(instanceId);
+    this.longPoll.remember(instanceId, read.templateId, read.desired, startedAt);
+    return read;
   }
 
   async renew(agent: AgentIdentity, body: unknown) {
@@ -82,7 +97,7 @@ export class AgentService {
     await verifyCsr(request.csr_pem);
     await this.reader.instance(agent.instanceId);
     const signed = await this.sign(agent.instanceId, request.csr_pem);
-    await this.certificates.renewed(agent.instanceId, certificateInfo(signed.cert_pem).serial, signed.not_after);
+    await this.certificates.renewed(agent.instanceId, signed.serial, signed.not_after);
     return { certificate_pem: signed.cert_pem, chain_pem: signed.chain_pem };
   }
 

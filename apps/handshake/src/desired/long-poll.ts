@@ -3,6 +3,7 @@ import { tailEvents } from '@powernode/eventstore';
 import type { HandshakeRuntime } from '../runtime.js';
 import { lastStreamSeq } from '../stream-position.js';
 import type { DesiredStateReader } from './desired-state.reader.js';
+import { DesiredStateCache } from './desired-state-cache.js';
 import { marksOf, type Mark } from './event-marks.js';
 import { networkIdsOf, type DesiredState } from './desired-state.js';
 
@@ -47,6 +48,8 @@ export class LongPoll {
   private readonly recent = new Map<string, number>();
   private readonly retries = new Set<NodeJS.Timeout>();
   private tails: { stop(): void }[] = [];
+  /** States this replica read, answering heartbeats that already hold them (see DesiredStateCache). */
+  private readonly cache = new DesiredStateCache();
 
   constructor(
     private readonly runtime: HandshakeRuntime,
@@ -57,6 +60,30 @@ export class LongPoll {
     const { config } = this.runtime;
     const store = { stream: config.EVENT_STREAM, subjectPrefix: config.EVENT_SUBJECT_PREFIX, replicas: config.EVENT_STREAM_REPLICAS };
     this.tails = ['system.catalog', 'system.sdwan', 'system.docker'].map((prefix) => tailEvents(this.runtime.nc, store, this.runtime.registry, prefix, (e) => this.onEvent(e)));
+    // While NATS is away the tails miss events: no cached state can be trusted after that.
+    let watching = true;
+    this.tails.push({ stop: () => (watching = false) });
+    void (async () => {
+      for await (const s of this.runtime.nc.status()) {
+        if (!watching) break;
+        if (s.type === 'disconnect' || s.type === 'reconnect') this.cache.clear();
+      }
+    })();
+  }
+
+  /** The instance's state as this replica last read it, when the agent holds exactly that one and no event may have changed it. */
+  held(instanceId: string, version: string): { desired: DesiredState; templateId: string } | undefined {
+    return this.cache.get(instanceId, version);
+  }
+
+  /**
+   * Keeps a state just read (the read began at `readStartedAt`) for the next heartbeats, unless an event that may
+   * change it was seen too recently to trust the read, or the read itself took so long that such an event is no
+   * longer among the recent ones.
+   */
+  remember(instanceId: string, templateId: string, desired: DesiredState, readStartedAt: number): void {
+    if (Date.now() - readStartedAt > RECENT_MS) return;
+    if (!this.recentFor(instanceId, templateId, networkIdsOf(desired))) this.cache.set(instanceId, templateId, desired);
   }
 
   /** Instances with a held heartbeat: they count as heartbeating while held. */
@@ -98,6 +125,7 @@ export class LongPoll {
   }
 
   private mark(kind: Mark['kind'], id: string): void {
+    this.cache.forget({ kind, id });
     if (kind === 't') this.pending.templates.add(id);
     else if (kind === 'i') this.pending.instances.add(id);
     else if (kind === 's') this.pending.sdwanInstances.add(id);
@@ -110,12 +138,20 @@ export class LongPoll {
 
   /** The waiter read its state before registering: an event seen in between is re-checked for it. */
   private recheckIfRecent(w: Waiter): void {
-    const now = Date.now();
-    const seen = (key: string) => now - (this.recent.get(key) ?? -Infinity) <= RECENT_MS;
-    if (seen(`s:${w.instanceId}`) || w.networkIds.some((n) => seen(`n:${n}`))) this.pending.sdwanInstances.add(w.instanceId);
-    else if (seen(`t:${w.templateId}`) || seen(`i:${w.instanceId}`) || seen('all:')) this.pending.instances.add(w.instanceId);
+    const recent = this.recentFor(w.instanceId, w.templateId, w.networkIds);
+    if (recent === 'sdwan') this.pending.sdwanInstances.add(w.instanceId);
+    else if (recent === 'modules') this.pending.instances.add(w.instanceId);
     else return;
     this.schedule();
+  }
+
+  /** Which part of the instance's state an event seen in the last RECENT_MS may have changed, if any. */
+  private recentFor(instanceId: string, templateId: string, networkIds: readonly string[]): 'sdwan' | 'modules' | undefined {
+    const now = Date.now();
+    const seen = (key: string) => now - (this.recent.get(key) ?? -Infinity) <= RECENT_MS;
+    if (seen(`s:${instanceId}`) || networkIds.some((n) => seen(`n:${n}`))) return 'sdwan';
+    if (seen(`t:${templateId}`) || seen(`i:${instanceId}`) || seen('all:')) return 'modules';
+    return undefined;
   }
 
   /** One refresh at a time; events arriving meanwhile are handled by the next one. */

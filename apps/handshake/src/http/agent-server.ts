@@ -7,6 +7,7 @@ const { AGENT_PATHS } = agentProtocol;
 import type { Logger } from '@powernode/service-kit';
 import type { AgentService } from '../agent/agent.service.js';
 import type { RuntimeHandshakeService } from '../docker/handshake/runtime-handshake.service.js';
+import type { Admission } from './admission.js';
 import { agentIdentityOf } from './client-identity.js';
 import { readJson, sendError, sendJson } from './http-io.js';
 import type { ServerIdentity } from './server-identity.js';
@@ -23,8 +24,12 @@ export function tlsOptions(identity: ServerIdentity) {
   };
 }
 
-/** The agent-facing HTTPS server: parse, authenticate per route, delegate to AgentService / RuntimeHandshakeService. */
-export function createAgentServer(identity: () => ServerIdentity, agents: AgentService, runtimes: RuntimeHandshakeService, logger: Logger): Server {
+/**
+ * The agent-facing HTTPS server: parse, authenticate per route, delegate to AgentService / RuntimeHandshakeService.
+ * Each request's work runs when `admission` lets it (a heartbeat's read, not its wait).
+ */
+export function createAgentServer(identity: () => ServerIdentity, agents: AgentService, runtimes: RuntimeHandshakeService, admission: Admission, logger: Logger): Server {
+  const admit = <T>(work: () => Promise<T>) => admission.run(work);
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0];
     const socket = req.socket as TLSSocket;
@@ -35,23 +40,27 @@ export function createAgentServer(identity: () => ServerIdentity, agents: AgentS
     }
     if (req.method !== 'POST') throw new PlatformError('NotFound', `no route ${req.method} ${path}`);
     switch (path) {
-      case AGENT_PATHS.enroll:
-        return sendJson(res, 200, await agents.enroll(await readJson(req)));
+      case AGENT_PATHS.enroll: {
+        const body = await readJson(req);
+        return sendJson(res, 200, await admit(() => agents.enroll(body)));
+      }
       case AGENT_PATHS.heartbeat: {
         const agent = agentIdentityOf(socket);
         const body = await readJson(req);
         const closed = new AbortController();
         res.once('close', () => closed.abort());
-        return sendJson(res, 200, await agents.heartbeat(agent, body, { signal: closed.signal, remoteAddress: socket.remoteAddress }));
+        return sendJson(res, 200, await agents.heartbeat(agent, body, { signal: closed.signal, remoteAddress: socket.remoteAddress, admit }));
       }
       case AGENT_PATHS.renew: {
         const agent = agentIdentityOf(socket);
-        return sendJson(res, 200, await agents.renew(agent, await readJson(req)));
+        const body = await readJson(req);
+        return sendJson(res, 200, await admit(() => agents.renew(agent, body)));
       }
       case AGENT_PATHS.runtimeHandshake: {
         // The host is the certificate's instance: the body names none.
         const agent = agentIdentityOf(socket);
-        return sendJson(res, 200, await runtimes.handshake(agent, await readJson(req)));
+        const body = await readJson(req);
+        return sendJson(res, 200, await admit(() => runtimes.handshake(agent, body)));
       }
       default:
         throw new PlatformError('NotFound', `no route ${req.method} ${path}`);

@@ -9,7 +9,10 @@ export interface AgentTls {
   key?: string;
 }
 
-/** One HTTPS request as an agent would make it; checks the server as PLATFORM_SERVER_NAME, not the address dialled. */
+/**
+ * One HTTPS request as an agent would make it; checks the server as PLATFORM_SERVER_NAME, not the address dialled.
+ * A Buffer body is sent as it is (for malformed bodies); anything else as JSON.
+ */
 export function agentRequest(url: string, path: string, tls: AgentTls, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -31,7 +34,7 @@ export function agentRequest(url: string, path: string, tls: AgentTls, body?: un
       },
     );
     req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
+    req.end(body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body));
   });
 }
 

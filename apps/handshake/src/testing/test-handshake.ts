@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { handshakeActions } from '@powernode/contracts';
-import { RpcClient, connectNats, createLogger } from '@powernode/service-kit';
+import { RpcClient, connectNats, createLogger, type LogDestination } from '@powernode/service-kit';
 import { actionCaller, dropTestPlatform, testPlatformEnv, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
 import { loadHandshakeConfig, type HandshakeConfig } from '../config.js';
 import { startHandshake, type RunningHandshake } from '../handshake-app.js';
@@ -16,9 +16,13 @@ export interface TestHandshake extends RunningHandshake {
 }
 
 /** A real handshake service (needs the platform's CA running) on loopback with an ephemeral port. */
-export async function startTestHandshake(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}): Promise<TestHandshake> {
+export async function startTestHandshake(
+  platform: TestPlatformEnv = testPlatformEnv(),
+  overrides: Record<string, string> = {},
+  options: { logs?: LogDestination } = {},
+): Promise<TestHandshake> {
   const config = loadHandshakeConfig({ ...platform.env, DATABASE_SCHEMA: platform.schemaOf('handshake'), HANDSHAKE_HOST: '127.0.0.1', HANDSHAKE_PORT: '0', ...overrides });
-  const handshake = await startHandshake(config, createLogger('handshake', config.LOG_LEVEL));
+  const handshake = await startHandshake(config, createLogger('handshake', config.LOG_LEVEL, options.logs));
   const nc: NatsConnection = await connectNats(config.NATS_URL, 'handshake-test-client');
   const rpc = new RpcClient(nc, config.RPC_SUBJECT_PREFIX, { serviceToken: config.PLATFORM_SERVICE_TOKEN });
   return {

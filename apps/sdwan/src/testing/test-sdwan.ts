@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { RpcClient, connectNats, createLogger } from '@powernode/service-kit';
+import { RpcClient, connectNats, createLogger, type LogDestination } from '@powernode/service-kit';
 import { actionCaller, dropTestPlatform, testPlatformEnv, type ActionCall, type TestPlatformEnv } from '@powernode/testing';
 import { loadSdwanConfig, type SdwanConfig } from '../config.js';
 import { startSdwan, type RunningSdwan } from '../sdwan-app.js';
@@ -17,9 +17,9 @@ export interface TestSdwan extends RunningSdwan {
 }
 
 /** A real sdwan service on real NATS and PostgreSQL, its bootstrap endpoint on a free loopback port. */
-export async function startTestSdwan(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}): Promise<TestSdwan> {
+export async function startTestSdwan(platform: TestPlatformEnv = testPlatformEnv(), overrides: Record<string, string> = {}, options: { logs?: LogDestination } = {}): Promise<TestSdwan> {
   const config = loadSdwanConfig({ ...platform.env, DATABASE_SCHEMA: platform.schemaOf('sdwan'), SDWAN_HTTP_PORT: '0', ...overrides });
-  const sdwan = await startSdwan(config, createLogger('sdwan', config.LOG_LEVEL));
+  const sdwan = await startSdwan(config, createLogger('sdwan', config.LOG_LEVEL, options.logs));
   const nc: NatsConnection = await connectNats(config.NATS_URL, 'sdwan-test-client');
   const rpc = new RpcClient(nc, config.RPC_SUBJECT_PREFIX, { serviceToken: config.PLATFORM_SERVICE_TOKEN });
   return {

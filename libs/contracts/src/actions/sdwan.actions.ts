@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instanceId } from '../events/catalog.events.js';
+import { catalogName, instanceId } from '../events/catalog.events.js';
 import { PEER_ROLES, PEER_STATUSES, grantId, networkId, peerId, wireguardKey } from '../events/sdwan.events.js';
 import { desiredSdwan } from '../agent/agent-protocol.js';
 import { defineAction } from './action.js';
@@ -49,7 +49,7 @@ export const systemSdwanCreateNetwork = defineAction({
   service: 'sdwan',
   permission: 'system.sdwan_admin',
   mutating: true,
-  input: z.object({ name: z.string().min(1).max(64), prefix: z.string().max(64).optional().describe('an explicit ULA /64, e.g. fd12:3456:789a:1::/64') }),
+  input: z.object({ name: catalogName, prefix: z.string().max(64).optional().describe('an explicit ULA /64, e.g. fd12:3456:789a:1::/64') }),
   output: z.object({ network }),
 });
 

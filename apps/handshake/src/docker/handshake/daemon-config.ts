@@ -41,7 +41,8 @@ export const PROTECTED_DAEMON_KEYS = [
   'exec-opts',
 ] as const;
 
-const fold = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
+// Go folds by Unicode simple case folding: `ſ` (U+017F) matches `s`, and the Kelvin sign (U+212A) `k` (toLowerCase maps that one).
+const fold = (key: string) => key.toLowerCase().replace(/\u017f/g, 's').replace(/[-_]/g, '');
 const PROTECTED = new Set<string>(PROTECTED_DAEMON_KEYS.map(fold));
 /** Not daemon settings at all, and dangerous as object keys. */
 const NEVER = new Set(['__proto__', 'constructor', 'prototype']);

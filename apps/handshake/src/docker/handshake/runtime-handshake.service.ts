@@ -1,5 +1,5 @@
 import { PlatformError, dockerApiEndpoint, type agentProtocol } from '@powernode/contracts';
-import type { CommandMeta } from '@powernode/eventstore';
+import { ConcurrencyConflict, type CommandMeta } from '@powernode/eventstore';
 import { normalizeIp } from '@powernode/pki';
 import { selectRow } from '@powernode/service-runtime';
 import type { AgentCertificates } from '../../agent/agent-certificates.js';
@@ -25,6 +25,7 @@ import { isCaOutage, type DaemonCertIssuer, type SignedDaemonCertificate } from 
 import { renderDaemonConfig } from './daemon-config.js';
 import { KeyedLock } from '@powernode/service-kit';
 import { parsePhaseRequest, type PhaseRequest } from './phase-request.js';
+import { revokeDaemonCertificate } from '../provisioning/daemon-revocation.js';
 
 type Response = agentProtocol.RuntimeHandshakeResponse;
 type Next = Response['next'];
@@ -118,10 +119,36 @@ export class RuntimeHandshakeService {
         if (isCaOutage(error)) await this.hosts.execute(instanceId, { type: 'ReportFailed', data: { phase: 'wants_cert', code: 'CaUnavailable', reason: (error as Error).message, retrying: true } }, meta);
         throw error;
       }
-      state = (await this.hosts.execute(instanceId, { type: 'RecordCertSigned', data: { serial: certificate.serial, notAfter: certificate.notAfter, publicKeySha256: key } }, meta)).state;
+      state = await this.recordSigned(instanceId, state, certificate, key, meta);
+      const recorded = state.certificate!;
+      if (recorded.serial !== certificate.serial) {
+        const theirs = await this.issuer.stored(recorded.serial, recorded.notAfter);
+        if (!theirs) throw new PlatformError('Conflict', `host ${host.hostId} got another daemon certificate meanwhile: ask again`, { host_id: host.hostId, retry: true });
+        certificate = theirs;
+      }
     }
     const { serial, notAfter, certPem, chainPem } = certificate;
     return { ...answer(state, 'wants_config'), certificate: { cert_pem: certPem, chain_pem: chainPem, serial, not_after: notAfter } };
+  }
+
+  /**
+   * Records the certificate just signed, compared against the one the host held when this replica decided to sign.
+   * When another replica answered the same request first (or a newer key overtook it), this certificate is never
+   * recorded nor handed out, and goes on the CRL so no unrecorded daemon certificate stays valid.
+   */
+  private async recordSigned(instanceId: string, before: DockerHostState, certificate: SignedDaemonCertificate, key: string, meta: CommandMeta): Promise<DockerHostState> {
+    const data = { serial: certificate.serial, notAfter: certificate.notAfter, publicKeySha256: key, replaces: before.certificate?.serial ?? null };
+    const unused = () => revokeDaemonCertificate(this.runtime, instanceId, certificate.serial, 2, 'superseded: not recorded for the host');
+    let state: DockerHostState;
+    try {
+      state = (await this.hosts.execute(instanceId, { type: 'RecordCertSigned', data }, meta)).state;
+    } catch (error) {
+      // Refused or lost every race on the host's version: certainly not recorded.
+      if (error instanceof ConcurrencyConflict || (error instanceof PlatformError && error.code === 'IllegalState')) await unused();
+      throw error;
+    }
+    if (state.certificate?.serial !== certificate.serial) await unused();
+    return state;
   }
 
   private async wantsConfig(instanceId: string, host: DockerHostState, tlsDir: string, meta: CommandMeta): Promise<Response> {
