@@ -101,9 +101,11 @@ try {
   const simMeter = new UsageMeter(() => workers!.pids);
   started = performance.now();
   workers.start(plan.hosts);
+  let ticks = 0;
   const enrolling = setInterval(() => {
     const s = workers!.status();
     console.log(`  +${((performance.now() - started) / 1000).toFixed(0)} s: enrolled ${watch.enrolled.size}/${AGENTS}, agent errors ${s.errors}, warnings ${s.warnings}`);
+    if ((ticks += 1) % 6 === 0) console.log(`      by kind: ${topKinds(s.kinds)}`);
   }, 10_000);
   await until('every agent enrolled', () => watch.enrolled.size >= AGENTS, TIMEOUT_MS).finally(() => clearInterval(enrolling));
   const enrolS = (performance.now() - started) / 1000;
@@ -159,6 +161,7 @@ try {
   for (const [service, meter] of meters) console.log(`  ${service.padEnd(14)} x${SERVICES.includes(service as never) ? REPLICAS : '-'}  cpu ${meter.cpuSeconds().toFixed(1).padStart(6)} s  rss ${meter.peakRssMiB.toFixed(0).padStart(5)} MiB`);
   console.log(`  ${'simulator'.padEnd(14)} x${PROCESSES}  cpu ${simMeter.cpuSeconds().toFixed(1).padStart(6)} s  rss ${simMeter.peakRssMiB.toFixed(0).padStart(5)} MiB`);
   if (status.recent.length) console.log(`\nlast agent warnings/errors:\n  ${status.recent.slice(-5).join('\n  ')}`);
+  if (status.warnings + status.errors > 0) console.log(`agent warnings/errors by kind (whole run): ${topKinds(status.kinds)}`);
   if (watch.lastFailure) console.log(`last handshake failure: ${watch.lastFailure}`);
   console.log(`\nassign → all ${watch.connected} connected: ${seconds.toFixed(1)} s, ${handshakesPerS.toFixed(0)} handshakes/s; CA raw ${Math.round(caRawPerS)} signatures/s`);
   console.log(
@@ -182,4 +185,13 @@ async function until(what: string, done: () => boolean, timeoutMs: number): Prom
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The most frequent kinds of agent warnings and errors, most frequent first. */
+function topKinds(kinds: Record<string, number>, n = 6): string {
+  return Object.entries(kinds)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, n)
+    .map(([kind, count]) => `${kind} ×${count}`)
+    .join('; ') || 'none';
 }

@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 export class FleetLog {
   warnings = 0;
   errors = 0;
+  /** Warnings and errors by kind: the message, and the error's code when it has one ("heartbeat failed: Unavailable"). */
+  readonly kinds: Record<string, number> = {};
   readonly recent: string[] = [];
   readonly logger: Logger;
 
@@ -23,8 +25,20 @@ export class FleetLog {
     if (level >= 50) this.errors += 1;
     else if (level >= 40) this.warnings += 1;
     if (level >= 40) {
+      const kind = kindOf(line);
+      this.kinds[kind] = (this.kinds[kind] ?? 0) + 1;
       this.recent.push(line.slice(0, 600));
       if (this.recent.length > 20) this.recent.shift();
     }
+  }
+}
+
+function kindOf(line: string): string {
+  try {
+    const { msg, err } = JSON.parse(line) as { msg?: string; err?: { code?: string; message?: string } };
+    const cause = err?.code ?? err?.message?.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\[[0-9a-f:]+\]:\d+|\d+/g, '#').slice(0, 60);
+    return cause === undefined ? String(msg) : `${String(msg)}: ${cause}`;
+  } catch {
+    return 'unparsed';
   }
 }

@@ -29,6 +29,8 @@ export interface FleetStatus {
   failed: number;
   warnings: number;
   errors: number;
+  /** Warnings and errors by kind (FleetLog.kinds). */
+  kinds: Record<string, number>;
   recent: string[];
 }
 
@@ -67,6 +69,7 @@ export class FleetSimulator {
       failed: this.failed,
       warnings: this.log.warnings,
       errors: this.log.errors + this.failed,
+      kinds: { ...this.log.kinds },
       recent: [...this.failures.slice(-5), ...this.log.recent.slice(-10)],
     };
   }

@@ -77,7 +77,9 @@ export class FleetWorkers {
   status(): FleetStatus {
     const all = this.children.map((c) => c.status).filter((s): s is FleetStatus => s !== undefined);
     const sum = (key: 'started' | 'running' | 'failed' | 'warnings' | 'errors') => all.reduce((n, s) => n + s[key], 0);
-    return { started: sum('started'), running: sum('running'), failed: sum('failed'), warnings: sum('warnings'), errors: sum('errors'), recent: all.flatMap((s) => s.recent).slice(-10) };
+    const kinds: Record<string, number> = {};
+    for (const [kind, n] of all.flatMap((s) => Object.entries(s.kinds ?? {}))) kinds[kind] = (kinds[kind] ?? 0) + n;
+    return { started: sum('started'), running: sum('running'), failed: sum('failed'), warnings: sum('warnings'), errors: sum('errors'), kinds, recent: all.flatMap((s) => s.recent).slice(-10) };
   }
 
   async close(): Promise<void> {

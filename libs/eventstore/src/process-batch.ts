@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JsMsg, type MsgRequest } from '@nats-io/jetstream';
-import type { EventEnvelope, EventRegistry } from '@powernode/contracts';
+import { EVENT_HEADERS, type EventEnvelope, type EventRegistry } from '@powernode/contracts';
 import type { DataSource } from 'typeorm';
 import { applyCommits } from './apply-commits.js';
 import { advanceCheckpoint, lockCheckpoint } from './checkpoint-sql.js';
@@ -26,13 +26,42 @@ export interface BatchContext<Row extends Record<string, unknown>> {
 const DEFER_MS = 200;
 
 /**
+ * What the runner knows beyond its checkpoint row. `through`: every commit up to it was applied (and committed)
+ * or carries no kind the projection handles, and was acked; 0 when unknown (a runner that just started).
+ * `committed`: the checkpoint as this runner last wrote or read it. Commits in (committed, through] are all of
+ * kinds the projection ignores; the next transaction, or a flush, moves the checkpoint over them.
+ */
+export interface RunnerMemory {
+  through: number;
+  committed: number;
+}
+
+/**
+ * A batch that continues exactly where the runner is (no gap, no redelivery) and whose commits all carry only kinds
+ * the projection does not handle (read from the kinds header, so without parsing) changes nothing in PostgreSQL:
+ * it is acked without a transaction, and `memory.through` moves over it.
+ */
+function ignorable(sorted: JsMsg[], handles: ReadonlySet<string>, memory: RunnerMemory): boolean {
+  if (memory.through === 0) return false;
+  return sorted.every((m, i) => {
+    const kinds = m.headers?.get(EVENT_HEADERS.kinds);
+    return m.seq === memory.through + 1 + i && kinds !== undefined && kinds !== '' && !kinds.split(',').some((kind) => handles.has(kind));
+  });
+}
+
+/**
  * One batch, one transaction: lock the checkpoint, skip what it already covers, apply the rest in
  * stream order, move the checkpoint (compare-and-set), commit; only then ack. A crash anywhere before
  * the commit loses nothing; a crash after it only causes redelivery, which the checkpoint skips.
  */
-export async function processBatch<Row extends Record<string, unknown>>(ctx: BatchContext<Row>, batch: JsMsg[]): Promise<void> {
+export async function processBatch<Row extends Record<string, unknown>>(ctx: BatchContext<Row>, batch: JsMsg[], memory: RunnerMemory): Promise<void> {
   const sorted = [...batch].sort((a, b) => a.seq - b.seq);
   const { dataSource, schema, projection } = ctx;
+  if (ignorable(sorted, new Set(projection.canHandle), memory)) {
+    for (const m of sorted) settle(() => m.ack());
+    memory.through = sorted[sorted.length - 1]!.seq;
+    return;
+  }
   const q = dataSource.createQueryRunner();
   // A slow batch (big transaction, slow hook) must not be redelivered to a second runner meanwhile.
   const keepAlive = setInterval(() => sorted.forEach((m) => settle(() => m.working())), Math.max(ctx.ackWaitMs / 3, 100));
@@ -45,11 +74,16 @@ export async function processBatch<Row extends Record<string, unknown>>(ctx: Bat
     await q.startTransaction();
     try {
       const checkpoint = await lockCheckpoint(q, schema, projection);
-      ({ accepted, skipped, deferred } = await partition(ctx, sorted, checkpoint));
+      // What this runner acked as ignorable since its last write counts as done (see RunnerMemory).
+      const from = Math.max(checkpoint, memory.through);
+      ({ accepted, skipped, deferred } = await partition(ctx, sorted, from));
       const commits = accepted.map((m) => ({ seq: m.seq, subject: m.subject, data: m.data, ...(m.headers ? { headers: m.headers } : {}) }));
       outcome = await applyCommits(q, { ...ctx, recordDeadLetters: true }, commits);
-      if (accepted.length) await advanceCheckpoint(q, schema, projection, checkpoint, accepted[accepted.length - 1]!.seq);
+      const to = accepted.length ? accepted[accepted.length - 1]!.seq : from;
+      if (to > checkpoint) await advanceCheckpoint(q, schema, projection, checkpoint, to);
       await q.commitTransaction();
+      memory.committed = Math.max(checkpoint, to);
+      memory.through = memory.committed;
     } catch (error) {
       if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
       throw error;
@@ -99,4 +133,26 @@ async function firstSeqAfter(ctx: Pick<BatchContext<never>, 'nc' | 'store'>, seq
   const query = { seq: seq + 1, next_by_subj: storeSubjects(ctx.store) } as unknown as MsgRequest;
   const msg = await jsm.streams.getMessage(ctx.store.stream, query);
   return msg?.seq ?? Number.POSITIVE_INFINITY;
+}
+
+/** Moves the checkpoint over what the runner acked as ignorable (RunnerMemory), if nobody moved it meanwhile. */
+export async function flushCheckpoint(ctx: Pick<BatchContext<never>, 'dataSource' | 'schema'> & { projection: { name: string; version: number } }, memory: RunnerMemory): Promise<void> {
+  if (memory.through <= memory.committed) return;
+  const through = memory.through;
+  const q = ctx.dataSource.createQueryRunner();
+  try {
+    await q.connect();
+    await q.startTransaction();
+    try {
+      const checkpoint = await lockCheckpoint(q, ctx.schema, ctx.projection);
+      if (checkpoint < through) await advanceCheckpoint(q, ctx.schema, ctx.projection, checkpoint, through);
+      await q.commitTransaction();
+      memory.committed = Math.max(checkpoint, through);
+    } catch (error) {
+      if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await q.release().catch(() => undefined);
+  }
 }

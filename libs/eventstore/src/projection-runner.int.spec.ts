@@ -78,6 +78,43 @@ describe(ProjectionRunner.name, () => {
     expect(await sut.position()).toBe(reset.position);
   });
 
+  it('acks commits of kinds it ignores without a transaction each, and moves the checkpoint over them soon after', async () => {
+    // This projection takes only resets: the increments are commits of a kind it ignores.
+    const onlyResets = { ...projection('ignores'), canHandle: [RESET] };
+    const first = await appendIncrements(1);
+    const sut = runner({ projection: onlyResets });
+    await sut.start();
+    await sut.waitFor(first.position);
+    const checkpointWrites = async () => {
+      const [row] = (await ds.query(`SELECT n_tup_upd FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'projection_checkpoints'`, [schema])) as { n_tup_upd: string }[];
+      return Number(row!.n_tup_upd);
+    };
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // PostgreSQL publishes table statistics within a second
+    const before = await checkpointWrites();
+    const ignored = await appendIncrements(30);
+    await sut.waitFor(ignored.position);
+    expect(await sut.position()).toBeGreaterThanOrEqual(ignored.position);
+    // The checkpoint row follows within the flush delay, in far fewer writes than one per commit.
+    await eventually(async () => expect(Number((await ds.query(`SELECT position FROM "${schema}".projection_checkpoints WHERE projection = 'ignores'`))[0].position)).toBe(ignored.position));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await checkpointWrites()) - before).toBeLessThan(10);
+
+    // A commit it handles, right after the ones it ignored, is applied at once (no wait for the skipped ones).
+    const reset = await store.append(ignored.ref, { version: 30, position: ignored.position }, [{ kind: RESET, data: {} }], meta);
+    await sut.waitFor(reset.position, 5_000);
+    expect(Number((await ds.query(`SELECT position FROM "${schema}".projection_checkpoints WHERE projection = 'ignores'`))[0].position)).toBe(reset.position);
+
+    // A new runner (this one stopped after acking ignored commits) goes on from the checkpoint, losing nothing.
+    const more = await appendIncrements(5);
+    await sut.waitFor(more.position);
+    await sut.stop();
+    const last = await store.append(more.ref, { version: 5, position: more.position }, [{ kind: RESET, data: {} }], meta);
+    const next = runner({ projection: onlyResets });
+    await next.start();
+    await next.waitFor(last.position, 5_000);
+    expect(Number((await ds.query(`SELECT position FROM "${schema}".projection_checkpoints WHERE projection = 'ignores'`))[0].position)).toBe(last.position);
+  });
+
   it('skips a redelivered batch that was already committed', async () => {
     const { lines, logger } = captureLogger();
     let failed = false;

@@ -7,7 +7,7 @@ import { ensureCheckpoint, readCheckpoint } from './checkpoint-sql.js';
 import { ensureProjectionConsumer } from './projection-consumer.js';
 import { projectionTable, type Projection, type ProjectionPosition } from './projection.js';
 import { createProjectionTable } from './projection-sql.js';
-import { processBatch } from './process-batch.js';
+import { flushCheckpoint, processBatch, type RunnerMemory } from './process-batch.js';
 import { settle } from './settle.js';
 import type { EventStoreConfig } from './stream-config.js';
 
@@ -36,6 +36,8 @@ export interface ProjectionRunnerOptions<Row extends Record<string, unknown>> {
 }
 
 const MAX_BACKOFF_MS = 5_000;
+/** How long commits the projection ignores may sit acked but not checkpointed (nothing waits on them meanwhile). */
+const FLUSH_MS = 500;
 const silent: ProjectionLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Keeps one projection's table up to date from a durable JetStream consumer, one transaction per batch. */
@@ -52,6 +54,7 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
   private stopping = false;
   private stopped: Promise<void> = Promise.resolve();
   private signalStopped: () => void = () => undefined;
+  private memory: RunnerMemory = { through: 0, committed: 0 };
 
   constructor(private readonly options: ProjectionRunnerOptions<Row>) {
     this.schema = schemaOf(options.dataSource.options);
@@ -88,6 +91,7 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
     const { dataSource: ds, projection, nc, store } = this.options;
     await this.prepare();
     const checkpoint = await readCheckpoint(ds, this.schema, projection);
+    this.memory = { through: 0, committed: checkpoint };
     await ensureProjectionConsumer(nc, store, { durable: this.consumerName, checkpoint, batchSize: this.batchSize, ackWaitMs: this.ackWaitMs });
     const consumer = await jetstream(nc).consumers.get(store.stream, this.consumerName);
     this.stopping = false;
@@ -112,17 +116,22 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
     await this.loop;
     this.loop = undefined;
     for (const m of this.buffer.splice(0)) settle(() => m.nak());
+    await this.flush().catch((error: unknown) => this.logger.warn({ err: error, projection: this.table }, 'could not write the checkpoint on stop'));
   }
 
-  /** The checkpoint committed in PostgreSQL: the stream seq of the last commit applied. */
-  position(): Promise<number> {
-    return readCheckpoint(this.options.dataSource, this.schema, this.options.projection);
+  /**
+   * The stream seq up to which the read model is current: the checkpoint committed in PostgreSQL, or further when
+   * this runner has since acked commits the projection ignores.
+   */
+  async position(): Promise<number> {
+    return Math.max(await readCheckpoint(this.options.dataSource, this.schema, this.options.projection), this.memory.through);
   }
 
   /** Resolves once the checkpoint reaches `seq`, e.g. to read your own write after an append. */
   async waitFor(seq: number, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (this.memory.through >= seq) return; // this runner got there: no query needed
       const at = await this.position();
       if (at >= seq) return;
       if (Date.now() >= deadline) throw new PlatformError('Timeout', `projection ${this.table} at ${at}, waited for ${seq}`);
@@ -130,17 +139,31 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
     }
   }
 
+  /** Writes the checkpoint over the commits this runner acked as ignorable (see RunnerMemory). */
+  private flush(): Promise<void> {
+    return flushCheckpoint({ dataSource: this.options.dataSource, schema: this.schema, projection: this.options.projection }, this.memory);
+  }
+
   private async run(): Promise<void> {
     let backoff = 100;
     while (!this.stopping) {
       if (this.buffer.length === 0) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        const unflushed = this.memory.through > this.memory.committed;
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          if (unflushed) timer = setTimeout(resolve, FLUSH_MS);
+        });
+        clearTimeout(timer);
         this.wake = null;
+        if (unflushed && this.buffer.length === 0 && !this.stopping) {
+          await this.flush().catch((error: unknown) => this.logger.warn({ err: error, projection: this.table }, 'could not write the checkpoint; will retry'));
+        }
         continue;
       }
       const batch = this.buffer.splice(0, this.batchSize);
       try {
-        await processBatch({ ...this.options, schema: this.schema, table: this.table, ackWaitMs: this.ackWaitMs, logger: this.logger }, batch);
+        await processBatch({ ...this.options, schema: this.schema, table: this.table, ackWaitMs: this.ackWaitMs, logger: this.logger }, batch, this.memory);
         backoff = 100;
       } catch (error) {
         // Transient (PostgreSQL down, checkpoint moved, hook failed): nothing was acked, so hand the batch and
