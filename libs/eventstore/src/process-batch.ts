@@ -34,7 +34,12 @@ const DEFER_MS = 200;
 export interface RunnerMemory {
   through: number;
   committed: number;
+  /** When this runner last wrote its checkpoint (ms since the epoch). */
+  writtenAt: number;
 }
+
+/** Under a steady stream the runner is never idle long enough to flush: a batch this long after the last write writes. */
+const MAX_UNWRITTEN_MS = 1_000;
 
 /**
  * A batch that continues exactly where the runner is (no gap, no redelivery) and whose commits all carry only kinds
@@ -42,7 +47,7 @@ export interface RunnerMemory {
  * it is acked without a transaction, and `memory.through` moves over it.
  */
 function ignorable(sorted: JsMsg[], handles: ReadonlySet<string>, memory: RunnerMemory): boolean {
-  if (memory.through === 0) return false;
+  if (memory.through === 0 || Date.now() - memory.writtenAt > MAX_UNWRITTEN_MS) return false;
   return sorted.every((m, i) => {
     const kinds = m.headers?.get(EVENT_HEADERS.kinds);
     return m.seq === memory.through + 1 + i && kinds !== undefined && kinds !== '' && !kinds.split(',').some((kind) => handles.has(kind));
@@ -84,6 +89,7 @@ export async function processBatch<Row extends Record<string, unknown>>(ctx: Bat
       await q.commitTransaction();
       memory.committed = Math.max(checkpoint, to);
       memory.through = memory.committed;
+      memory.writtenAt = Date.now();
     } catch (error) {
       if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
       throw error;
@@ -148,6 +154,7 @@ export async function flushCheckpoint(ctx: Pick<BatchContext<never>, 'dataSource
       if (checkpoint < through) await advanceCheckpoint(q, ctx.schema, ctx.projection, checkpoint, through);
       await q.commitTransaction();
       memory.committed = Math.max(checkpoint, through);
+      memory.writtenAt = Date.now();
     } catch (error) {
       if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
       throw error;

@@ -54,7 +54,7 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
   private stopping = false;
   private stopped: Promise<void> = Promise.resolve();
   private signalStopped: () => void = () => undefined;
-  private memory: RunnerMemory = { through: 0, committed: 0 };
+  private memory: RunnerMemory = { through: 0, committed: 0, writtenAt: 0 };
 
   constructor(private readonly options: ProjectionRunnerOptions<Row>) {
     this.schema = schemaOf(options.dataSource.options);
@@ -91,7 +91,7 @@ export class ProjectionRunner<Row extends Record<string, unknown>> {
     const { dataSource: ds, projection, nc, store } = this.options;
     await this.prepare();
     const checkpoint = await readCheckpoint(ds, this.schema, projection);
-    this.memory = { through: 0, committed: checkpoint };
+    this.memory = { through: 0, committed: checkpoint, writtenAt: Date.now() };
     await ensureProjectionConsumer(nc, store, { durable: this.consumerName, checkpoint, batchSize: this.batchSize, ackWaitMs: this.ackWaitMs });
     const consumer = await jetstream(nc).consumers.get(store.stream, this.consumerName);
     this.stopping = false;
