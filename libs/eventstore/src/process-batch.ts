@@ -141,7 +141,7 @@ async function firstSeqAfter(ctx: Pick<BatchContext<never>, 'nc' | 'store'>, seq
   return msg?.seq ?? Number.POSITIVE_INFINITY;
 }
 
-/** Moves the checkpoint over what the runner acked as ignorable (RunnerMemory), if nobody moved it meanwhile. */
+/** Moves the checkpoint over what the runner acked as ignorable (RunnerMemory), unless it is already past it. */
 export async function flushCheckpoint(ctx: Pick<BatchContext<never>, 'dataSource' | 'schema'> & { projection: { name: string; version: number } }, memory: RunnerMemory): Promise<void> {
   if (memory.through <= memory.committed) return;
   const through = memory.through;
